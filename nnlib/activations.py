@@ -1,0 +1,182 @@
+"""Activation functions and their derivatives.
+
+An activation turns a neuron's weighted input ``z`` into its output
+``a = sigma(z)``. Every function here works elementwise on arrays of any
+shape, except :func:`softmax`, which works along the last axis (one row per
+example, see ``book/notation.md``).
+
+All of them are numerically stable at large ``|z|``: no overflow warnings,
+no NaN, even for ``z = +-1000``.
+
+The table :data:`ACTIVATIONS` maps a name to an :class:`Activation`, which
+bundles the function, its derivative and the rule backpropagation uses to go
+from ``dC/da`` to ``dC/dz``. Look one up with :func:`get_activation`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+# --- the functions ---------------------------------------------------------
+
+def identity(z: np.ndarray) -> np.ndarray:
+    """a = z (a "linear" unit)."""
+    return np.asarray(z)
+
+
+def identity_prime(z: np.ndarray) -> np.ndarray:
+    return np.ones_like(z)
+
+
+def step(z: np.ndarray) -> np.ndarray:
+    """Heaviside step: 1 where z > 0, else 0 (the perceptron's activation)."""
+    z = np.asarray(z)
+    return (z > 0).astype(np.result_type(z.dtype, np.float32))
+
+
+def step_prime(z: np.ndarray) -> np.ndarray:
+    """Zero everywhere (undefined at 0; we use 0): why perceptrons cannot use gradients."""
+    return np.zeros_like(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic sigmoid 1 / (1 + exp(-z)).
+
+    Computed as ``0.5 * tanh(z / 2) + 0.5``, the same function written in a
+    form that never overflows (``exp(-z)`` overflows for z < -709).
+    """
+    z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+    return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    """sigma'(z) = sigma(z) * (1 - sigma(z))."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def tanh_prime(z: np.ndarray) -> np.ndarray:
+    """tanh'(z) = 1 - tanh(z)^2."""
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """Rectified linear unit max(0, z)."""
+    return np.maximum(z, 0.0)
+
+
+def relu_prime(z: np.ndarray) -> np.ndarray:
+    """1 where z > 0, else 0 (we take 0 at z = 0)."""
+    z = np.asarray(z)
+    return (z > 0).astype(np.result_type(z.dtype, np.float32))
+
+
+def leaky_relu(z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarray:
+    """z where z > 0, else ``slope * z``: a ReLU that never goes fully dead."""
+    z = np.asarray(z)
+    return np.where(z > 0, z, slope * z)
+
+
+def leaky_relu_prime(z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarray:
+    z = np.asarray(z)
+    return np.where(z > 0, 1.0, slope).astype(np.result_type(z.dtype, np.float32))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax along the last axis: exp(z_j) / sum_k exp(z_k).
+
+    Subtracting the row maximum first changes nothing mathematically (the
+    factor exp(-max) cancels) but keeps every exp() at most 1, so it never
+    overflows.
+    """
+    z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_prime(z: np.ndarray) -> np.ndarray:
+    """The diagonal of softmax's Jacobian, a_j (1 - a_j).
+
+    Softmax mixes its inputs, so this diagonal is not the whole story;
+    backpropagation uses :func:`softmax_backward` instead.
+    """
+    s = softmax(z)
+    return s * (1.0 - s)
+
+
+def softmax_backward(z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+    """dC/dz from dC/da through softmax: a * (grad_a - sum(grad_a * a)), row by row."""
+    return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+# --- the table -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function with its derivative.
+
+    ``backward(z, a, grad_a)`` returns dC/dz given dC/da. For elementwise
+    functions this is ``grad_a * prime(z)`` (the Hadamard product in BP1 and
+    BP2); softmax overrides it because its Jacobian is not diagonal.
+    """
+
+    name: str
+    f: Callable[[np.ndarray], np.ndarray]
+    prime: Callable[[np.ndarray], np.ndarray]
+    jacobian_backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.f(z)
+
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+        if self.jacobian_backward is not None:
+            return self.jacobian_backward(z, a, grad_a)
+        return grad_a * self.prime(z)
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "identity": Activation("identity", identity, identity_prime),
+    "step": Activation("step", step, step_prime),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
+    "tanh": Activation("tanh", tanh, tanh_prime),
+    "relu": Activation("relu", relu, relu_prime),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_prime),
+    "softmax": Activation("softmax", softmax, softmax_prime, softmax_backward),
+}
+_ALIASES = {"linear": "identity", "logistic": "sigmoid", "leaky-relu": "leaky_relu",
+            "leakyrelu": "leaky_relu", "heaviside": "step"}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Return the :class:`Activation` called ``name`` (case-insensitive).
+
+    >>> get_activation("tanh")
+    Activation('tanh')
+
+    An unknown name raises ``ValueError`` listing the valid ones.
+    """
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be a name (str) such as 'sigmoid', got {type(name).__name__}")
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {name!r}; valid names are: {', '.join(sorted(ACTIVATIONS))}"
+            f" (aliases: {', '.join(sorted(_ALIASES))})"
+        )
+    return ACTIVATIONS[key]

@@ -1,0 +1,81 @@
+"""A fully connected (dense) layer.
+
+Conventions (see ``book/notation.md``): a batch is a matrix with one row per
+example. A layer with ``n_in`` inputs and ``n_out`` neurons holds
+
+* ``W`` of shape ``(n_in, n_out)``: column ``j`` is neuron ``j``'s weights;
+* ``b`` of shape ``(n_out,)``.
+
+Forward, for a batch ``X`` of shape ``(n, n_in)``::
+
+    Z = X @ W + b          # (n, n_out)  weighted inputs
+    A = sigma(Z)           # (n, n_out)  activations
+
+Nielsen writes ``z = w a + b`` with ``w`` of shape ``(n_out, n_in)`` acting
+on a column vector; our ``W`` is his ``w`` transposed, so a batch is one
+matrix product.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .initializers import as_rng, get_initializer
+
+
+class Dense:
+    """``n_in -> n_out`` neurons with a shared activation."""
+
+    def __init__(self, n_in: int, n_out: int, activation: str | Activation = "sigmoid",
+                 init: str = "gaussian", rng: np.random.Generator | int | None = None,
+                 dtype=np.float64) -> None:
+        for name, v in (("n_in", n_in), ("n_out", n_out)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"Dense layer needs a positive integer {name}, got {v!r}")
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.activation = get_activation(activation)
+        self.dtype = np.dtype(dtype)
+        rng = as_rng(rng)
+        self.W = get_initializer(init)(self.n_in, self.n_out, rng, self.dtype)
+        if init == "gaussian":
+            self.b = rng.standard_normal(self.n_out).astype(self.dtype)
+        else:
+            self.b = np.zeros(self.n_out, dtype=self.dtype)
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+        # what forward keeps for backward
+        self.X: np.ndarray | None = None
+        self.Z: np.ndarray | None = None
+        self.A: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in} -> {self.n_out}, {self.activation.name})"
+
+    @property
+    def n_params(self) -> int:
+        return self.W.size + self.b.size
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Z = X W + b, A = sigma(Z); keeps X, Z and A for :meth:`backward`."""
+        if X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ValueError(f"{self!r} expected input with {self.n_in} features, "
+                             f"got array of shape {X.shape}")
+        self.X = X
+        self.Z = X @ self.W + self.b        # (n, n_out)
+        self.A = self.activation(self.Z)    # (n, n_out)
+        return self.A
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Gradients from this layer's error ``delta = dC_x/dZ`` of shape ``(n, n_out)``.
+
+        Stores the batch-averaged gradients and returns ``dC_x/dA`` of the layer
+        below (the input side), which BP2 multiplies by that layer's sigma'(z)::
+
+            BP3   dC/db = mean over the batch of delta           # (n_out,)
+            BP4   dC/dW = X^T delta / n                          # (n_in, n_out)
+                  dC_x/dX = delta W^T                            # (n, n_in)
+        """
+        n = delta.shape[0]
+        self.db = delta.mean(axis=0)
+        self.dW = self.X.T @ delta / n
+        return delta @ self.W.T

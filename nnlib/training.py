@@ -1,0 +1,244 @@
+"""Training: epochs of shuffled mini-batches.
+
+One *epoch* is one pass over the training set. Each epoch shuffles the
+examples, cuts them into mini-batches of ``batch_size`` rows and, for each
+batch, runs forward, backward and one optimiser step::
+
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for batch in split(order, batch_size):
+            net.forward(X[batch]); net.backward(Y[batch]); optimizer.step(net.layers)
+
+:func:`fit` does exactly that, records a per-epoch :class:`History`, calls
+your callbacks after every batch and every epoch, and stops with
+:class:`TrainingDiverged` if the loss stops being a finite number, keeping
+the last finite weights.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .initializers import as_rng
+from .optimizers import SGD
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite: the learning rate is (almost always) too large."""
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run; ``history["loss"]`` works like a dict."""
+
+    epoch: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> list:
+        return getattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def as_dict(self) -> dict[str, list]:
+        return {k: list(getattr(self, k)) for k in ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")}
+
+    def last(self) -> dict[str, float]:
+        """The most recent epoch's numbers."""
+        return {k: v[-1] for k, v in self.as_dict().items() if v}
+
+
+class Callback:
+    """Hooks called by :func:`fit`. Override what you need; ``state`` is the :class:`TrainState`.
+
+    Set ``state.stop = True`` in any hook to end training after the current batch.
+    """
+
+    def on_train_begin(self, state: "TrainState") -> None: ...
+    def on_batch_end(self, state: "TrainState") -> None: ...
+    def on_epoch_end(self, state: "TrainState") -> None: ...
+    def on_train_end(self, state: "TrainState") -> None: ...
+
+
+class LambdaCallback(Callback):
+    """Wrap a plain function ``f(state)`` as an end-of-epoch callback."""
+
+    def __init__(self, on_epoch_end: Callable[["TrainState"], None]) -> None:
+        self._f = on_epoch_end
+
+    def on_epoch_end(self, state: "TrainState") -> None:
+        self._f(state)
+
+
+class EarlyStopping(Callback):
+    """Stop when the validation loss has not improved for ``patience`` epochs,
+    and put back the weights of the best epoch."""
+
+    def __init__(self, patience: int = 5, monitor: str = "val_loss") -> None:
+        self.patience, self.monitor = patience, monitor
+        self.best = math.inf
+        self.best_epoch = -1
+        self._best_params = None
+
+    def on_epoch_end(self, state: "TrainState") -> None:
+        value = state.history[self.monitor][-1]
+        if value < self.best:
+            self.best, self.best_epoch = value, state.epoch
+            self._best_params = state.net.get_params()
+        elif state.epoch - self.best_epoch >= self.patience:
+            state.stop = True
+
+    def on_train_end(self, state: "TrainState") -> None:
+        if self._best_params is not None:
+            state.net.set_params(self._best_params)
+
+
+@dataclass
+class TrainState:
+    """What callbacks see: the network, the history, where we are, and a ``stop`` flag."""
+
+    net: object
+    optimizer: SGD
+    history: History
+    epochs: int
+    batches_per_epoch: int
+    epoch: int = 0
+    batch: int = 0
+    step: int = 0
+    batch_loss: float = float("nan")
+    stop: bool = False
+
+
+def _as_callbacks(callbacks) -> list[Callback]:
+    out = []
+    for cb in callbacks or ():
+        if isinstance(cb, Callback):
+            out.append(cb)
+        elif callable(cb):
+            out.append(LambdaCallback(cb))
+        else:
+            raise TypeError(f"callbacks must be Callback objects or functions f(state), got {cb!r}")
+    return out
+
+
+def _check_positive_int(name: str, value) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None = None,
+        optimizer: SGD | None = None, validation_data: tuple | None = None,
+        callbacks: Sequence[Callback | Callable] = (), progress: bool = True,
+        shuffle: bool = True, rng: np.random.Generator | int | None = None) -> History:
+    """Train ``net`` on ``(X, Y)`` with mini-batch SGD; return the :class:`History`.
+
+    Parameters
+    ----------
+    net : Network
+    X : array of shape (n_samples, n_inputs)
+    Y : array of shape (n_samples, n_outputs)
+    epochs, batch_size : int
+        Passes over the data, and examples per gradient step (> 0). The last
+        batch of an epoch may be smaller.
+    lr : float
+        Learning rate for a plain :class:`~nnlib.optimizers.SGD` (ignored if
+        ``optimizer`` is given; default 0.1).
+    optimizer : SGD, optional
+        E.g. ``SGD(lr=0.5, momentum=0.9, l2=1e-4)``.
+    validation_data : (X_val, Y_val), optional
+        Evaluated after every epoch into ``val_loss`` and ``val_accuracy``.
+    callbacks : list
+        :class:`Callback` objects, or functions ``f(state)`` called after each epoch.
+    progress : bool
+        Show a tqdm progress bar over epochs.
+    rng : Generator or int
+        Source of the shuffling order; the same seed gives the same run.
+    """
+    epochs = _check_positive_int("epochs", epochs)
+    batch_size = _check_positive_int("batch_size", batch_size)
+    if optimizer is None:
+        optimizer = SGD(lr=0.1 if lr is None else lr)
+    elif lr is not None:
+        raise ValueError("give either lr or optimizer, not both")
+    X = net.check_inputs(X, "X")
+    Y = net.check_targets(Y, X.shape[0], "Y")
+    if validation_data is not None:
+        if len(validation_data) != 2:
+            raise ValueError("validation_data must be a pair (X_val, Y_val)")
+        Xv = net.check_inputs(validation_data[0], "X_val")
+        Yv = net.check_targets(validation_data[1], Xv.shape[0], "Y_val")
+    rng = as_rng(rng)
+    callbacks = _as_callbacks(callbacks)
+    n = X.shape[0]
+    history = History()
+    state = TrainState(net, optimizer, history, epochs, math.ceil(n / batch_size))
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
+    layers = net.layers
+    for cb in callbacks:
+        cb.on_train_begin(state)
+    try:
+        for epoch in range(epochs):
+            state.epoch = epoch
+            last_good = net.get_params()
+            if shuffle:
+                order = rng.permutation(n)
+                Xs, Ys = X[order], Y[order]            # one copy per epoch; batches are views
+            else:
+                Xs, Ys = X, Y
+            for state.batch, start in enumerate(range(0, n, batch_size)):
+                xb, yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
+                net.forward(xb)
+                net.backward(yb)
+                if not np.isfinite(layers[-1].db).all():
+                    _diverged(net, optimizer, last_good, epoch, state.batch)
+                optimizer.step(layers)
+                state.step += 1
+                for cb in callbacks:
+                    cb.on_batch_end(state)
+                if state.stop:
+                    break
+            ev = net.evaluate(X, Y)
+            loss = ev["loss"] + optimizer.penalty(layers)
+            if not math.isfinite(loss):
+                _diverged(net, optimizer, last_good, epoch, state.batch)
+            history.epoch.append(epoch + 1)
+            history.loss.append(loss)
+            history.accuracy.append(ev["accuracy"])
+            if validation_data is not None:
+                ev = net.evaluate(Xv, Yv)
+                history.val_loss.append(ev["loss"])
+                history.val_accuracy.append(ev["accuracy"])
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss:.4g}")
+            for cb in callbacks:
+                cb.on_epoch_end(state)
+            if state.stop:
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    for cb in callbacks:
+        cb.on_train_end(state)
+    return history
+
+
+def _diverged(net, optimizer: SGD, last_good: list[np.ndarray], epoch: int, batch: int) -> None:
+    """Keep the last finite weights and raise a message that says what to do."""
+    if not all(np.isfinite(p).all() for layer in net.layers for p in (layer.W, layer.b)):
+        net.set_params(last_good)
+    raise TrainingDiverged(
+        f"training diverged at epoch {epoch + 1}, batch {batch + 1}: the loss became NaN or infinite "
+        f"with learning rate {optimizer.lr:g}. Try a smaller learning rate (e.g. {optimizer.lr / 10:g}). "
+        f"The network keeps its last finite weights."
+    )
