@@ -36,15 +36,15 @@ def load(path: str | os.PathLike):
 
     try:
         with np.load(path, allow_pickle=False) as data:
-            if "config" not in data.files:
-                raise ValueError(f"{path!s} is not an nnlib network file: it has no 'config' entry "
-                                 f"(found {', '.join(data.files) or 'nothing'})")
             arrays = {name: data[name] for name in data.files}
     except ValueError as e:
-        if "allow_pickle" in str(e) or "pickle" in str(e).lower():
+        if "allow_pickle" in str(e):  # numpy: "Object arrays cannot be loaded when allow_pickle=False"
             raise ValueError(f"refusing to load {path!s}: it contains a pickled Python object, which could "
                              f"run arbitrary code. nnlib files hold plain arrays only.") from None
-        raise
+        raise ValueError(f"{path!s} is not an nnlib network file (.npz): {e}") from None
+    if "config" not in arrays:
+        raise ValueError(f"{path!s} is not an nnlib network file: it has no 'config' entry "
+                         f"(found {', '.join(arrays) or 'nothing'})")
     config = json.loads(str(arrays.pop("config")))
     if config.get("format") != FORMAT:
         raise ValueError(f"{path!s}: expected format {FORMAT!r}, got {config.get('format')!r}")
