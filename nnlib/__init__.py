@@ -13,6 +13,7 @@ One module per concept, in the order the book introduces them:
 Conventions: a batch has one row per example, ``X`` of shape ``(n_samples, n_features)``;
 every random function takes an explicit ``rng`` (a numpy Generator or a seed).
 """
+from . import datasets
 from .activations import ACTIVATIONS, get_activation
 from .gradcheck import check_gradients, numerical_gradient
 from .io import load, save
