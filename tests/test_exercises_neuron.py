@@ -128,7 +128,7 @@ def test_gate_unknown_name():
         check.gate("XOR", [1, 1], 0)
 
 
-# --- check_function_plus: warnings and known exceptions -------------------------------------------
+# --- check_function: warnings and known exceptions -------------------------------------------
 
 def test_check_function_plus_flags_warnings_and_known_exceptions():
     cases = [Case((np.array([0.0]),)), Case((np.array([-1000.0, 1000.0]),))]
@@ -137,17 +137,17 @@ def test_check_function_plus_flags_warnings_and_known_exceptions():
     def naive(z):
         return 1 / (1 + np.exp(-z))
 
-    v = check.check_function_plus("sig", naive, ref, cases, warning_hint=("overflow", "no exp overflow"))
+    v = core.check_function("sig", naive, ref, cases, warning_hint=("overflow", "no exp overflow"))
     assert v.status == core.WRONG and v.hint_id == "overflow" and "overflow" in v.message
     # without a warning_hint, a right value is right
-    assert check.check_function_plus("sig", naive, ref, cases).passed
+    assert core.check_function("sig", naive, ref, cases).passed
 
     def boom(z):
         raise ValueError("operands could not be broadcast together")
-    v = check.check_function_plus("sig", boom, ref, cases,
+    v = core.check_function("sig", boom, ref, cases,
                                   raised_hints=[("could not be broadcast", "keepdims", "use keepdims")])
     assert v.hint_id == "keepdims" and v.hint == "use keepdims"
-    v = check.check_function_plus("sig", boom, ref, cases, raised_hints=[("other text", "x", "y")])
+    v = core.check_function("sig", boom, ref, cases, raised_hints=[("other text", "x", "y")])
     assert v.hint_id == "raised"
 
 

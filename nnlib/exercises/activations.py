@@ -23,7 +23,6 @@ import numpy as np
 from .. import activations as act
 from . import core
 from .core import Case, Mistake, Verdict
-from .neuron import check_function_plus
 
 # --- sigmoid ---------------------------------------------------------------------------------------
 
@@ -65,7 +64,7 @@ _SIGMOID_MISTAKES = [
 
 def sigmoid(fn: Callable | None) -> Verdict:
     """Check ``sigmoid(z)``: right values everywhere, and no overflow warning at large |z|."""
-    return check_function_plus("sigmoid", fn, act.sigmoid, _Z_CASES, _SIGMOID_MISTAKES, arg_names=["z"],
+    return core.check_function("sigmoid", fn, act.sigmoid, _Z_CASES, _SIGMOID_MISTAKES, arg_names=["z"],
                                warning_hint=_OVERFLOW_HINT, raised_hints=_RAISED)
 
 
@@ -93,7 +92,7 @@ def sigmoid_prime(fn: Callable | None) -> Verdict:
     hint = (_OVERFLOW_HINT[0], "The values are right but numpy warned about overflow, most likely in "
             "the sigmoid you call. Use a stable sigmoid (your solution above, or "
             "nnlib.activations.sigmoid).")
-    return check_function_plus("sigmoid_prime", fn, act.sigmoid_prime, _Z_PRIME_CASES, _SIGMOID_PRIME_MISTAKES,
+    return core.check_function("sigmoid_prime", fn, act.sigmoid_prime, _Z_PRIME_CASES, _SIGMOID_PRIME_MISTAKES,
                                arg_names=["z"], warning_hint=hint, raised_hints=_RAISED)
 
 
@@ -132,7 +131,7 @@ _RELU_PRIME_MISTAKES = [
 
 def relu(relu_fn: Callable | None, relu_prime_fn: Callable | None = None) -> Verdict:
     """Check ``relu(z)`` and then, if given, ``relu_prime(z)``: the first one not correct decides."""
-    first = check_function_plus("relu", relu_fn, act.relu, _RELU_CASES, _RELU_MISTAKES, arg_names=["z"],
+    first = core.check_function("relu", relu_fn, act.relu, _RELU_CASES, _RELU_MISTAKES, arg_names=["z"],
                                 raised_hints=_RAISED)
     if not first.passed or relu_prime_fn is None:
         return first
@@ -144,7 +143,7 @@ def relu(relu_fn: Callable | None, relu_prime_fn: Callable | None = None) -> Ver
 
 def relu_prime(fn: Callable | None) -> Verdict:
     """Check ``relu_prime(z)``: 1 where z > 0, else 0 (0 at z = 0, as nnlib)."""
-    return check_function_plus("relu_prime", fn, act.relu_prime, _RELU_CASES, _RELU_PRIME_MISTAKES,
+    return core.check_function("relu_prime", fn, act.relu_prime, _RELU_CASES, _RELU_PRIME_MISTAKES,
                                arg_names=["z"], raised_hints=_RAISED)
 
 
@@ -203,7 +202,7 @@ _SOFTMAX_MISTAKES = [
 
 def softmax(fn: Callable | None) -> Verdict:
     """Check ``softmax(Z)`` for a batch ``Z`` of shape ``(n_samples, n_classes)``: rows sum to 1, stable."""
-    return check_function_plus(
+    return core.check_function(
         "softmax", fn, act.softmax, _SOFTMAX_CASES, _SOFTMAX_MISTAKES, arg_names=["Z"],
         warning_hint=("overflow", "The values are right, but numpy warned about overflow or an invalid "
                       "value on the way. Subtract each row's maximum before np.exp, so that every "

@@ -139,10 +139,10 @@ def finish(verdict: Verdict) -> Verdict:
     return verdict
 
 
-def not_attempted(exercise: str) -> Verdict:
-    return finish(Verdict(exercise, NOT_ATTEMPTED,
-                          "Complete the function in the cell above (replace the "
-                          "`raise NotImplementedError`), run that cell, then run this check again."))
+def not_attempted(exercise: str, message: str | None = None) -> Verdict:
+    return finish(Verdict(exercise, NOT_ATTEMPTED, message or (
+        "Complete the function in the cell above (replace the "
+        "`raise NotImplementedError`), run that cell, then run this check again.")))
 
 
 def correct(exercise: str, message: str = "Well done: every test case matches.") -> Verdict:
@@ -245,8 +245,22 @@ def diagnose(received: Any, expected: Any, case: Case, mistakes: Sequence[Mistak
 
 def check_function(exercise: str, fn: Callable | None, reference: Callable, cases: Sequence[Case],
                    mistakes: Sequence[Mistake] = (), arg_names: Sequence[str] | None = None,
-                   rtol: float = 1e-6, atol: float = 1e-8) -> Verdict:
-    """Compare ``fn`` with ``reference`` on ``cases`` (smallest first) and return the :class:`Verdict`."""
+                   rtol: float = 1e-6, atol: float = 1e-8,
+                   warning_hint: tuple[str, str] | None = None,
+                   raised_hints: Sequence[tuple[str, str, str]] = ()) -> Verdict:
+    """Compare ``fn`` with ``reference`` on ``cases`` (smallest first) and return the :class:`Verdict`.
+
+    Parameters
+    ----------
+    warning_hint : (hint_id, hint), optional
+        If given, a result that is right but came with a numpy ``RuntimeWarning``
+        (overflow, divide by zero, invalid value) counts as wrong, with this hint:
+        ``1 / (1 + np.exp(-z))`` returns the right 0.0 at ``z = -1000``, but only
+        after ``exp(1000)`` overflowed to inf.
+    raised_hints : list of (text, hint_id, hint)
+        If the learner's function raises an exception whose message contains
+        ``text`` (case-insensitive), show this hint instead of the generic one.
+    """
     if is_stub(fn):
         return not_attempted(exercise)
     if not callable(fn):
@@ -260,8 +274,10 @@ def check_function(exercise: str, fn: Callable | None, reference: Callable, case
         if outcome == "stub":
             return not_attempted(exercise)
         if outcome == "raised":
+            hint_id, hint = next(((i, h) for text, i, h in raised_hints if text.lower() in str(got).lower()),
+                                 ("raised", "Run it on the input shown to reproduce the error."))
             return wrong(exercise, f"Your function raised {type(got).__name__}: {got}", case=described,
-                         hint_id="raised", hint="Run it on the input shown to reproduce the error.")
+                         hint_id=hint_id, hint=hint)
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         if outcome == "modified":
             return wrong(exercise, "Your function changed its input array in place.", case=described,
@@ -272,6 +288,11 @@ def check_function(exercise: str, fn: Callable | None, reference: Callable, case
             return wrong(exercise, "Not yet: the first input where your result differs is shown below.",
                          case=described, expected=_as_shown(expected), received=_as_shown(got),
                          hint=hint, hint_id=hint_id)
+        warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if warning_hint is not None and warned:
+            return wrong(exercise, f"The values are right, but numpy warned: \"{warned[0].message}\".",
+                         case=described, expected=_as_shown(expected), received=_as_shown(got),
+                         hint_id=warning_hint[0], hint=warning_hint[1])
     return correct(exercise, f"Well done: all {len(cases)} test cases match.")
 
 

@@ -23,8 +23,8 @@ import numpy as np
 from .. import losses as L
 from ..activations import sigmoid, softmax
 from ..gradcheck import numerical_gradient
+from . import core
 from .core import Case, Mistake, Verdict
-from .neuron import check_function_plus
 
 # --- quadratic (MSE) -------------------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ _QUADRATIC_MISTAKES = [
 
 def quadratic(fn: Callable | None) -> Verdict:
     """Check ``quadratic(a, y)`` = (1/n) sum_x 1/2 ||a - y||^2 (the quadratic cost, or MSE)."""
-    return check_function_plus("quadratic", fn, L.quadratic, _QUADRATIC_CASES, _QUADRATIC_MISTAKES,
+    return core.check_function("quadratic", fn, L.quadratic, _QUADRATIC_CASES, _QUADRATIC_MISTAKES,
                                arg_names=["a", "y"])
 
 
@@ -113,7 +113,7 @@ _LOG_WARNING_HINT = ("log-of-zero", "The values are right here, but numpy warned
 
 def binary_cross_entropy(fn: Callable | None) -> Verdict:
     """Check ``binary_cross_entropy(a, y)``: clipped, summed over outputs, averaged over examples."""
-    return check_function_plus("binary_cross_entropy", fn, L.binary_cross_entropy, _BCE_CASES,
+    return core.check_function("binary_cross_entropy", fn, L.binary_cross_entropy, _BCE_CASES,
                                _BCE_MISTAKES, arg_names=["a", "y"], warning_hint=_LOG_WARNING_HINT)
 
 
@@ -158,7 +158,7 @@ _CCE_MISTAKES = [
 
 def categorical_cross_entropy(fn: Callable | None) -> Verdict:
     """Check ``categorical_cross_entropy(a, y)`` = -(1/n) sum_x sum_j y_j ln a_j, clipped."""
-    return check_function_plus("categorical_cross_entropy", fn, L.categorical_cross_entropy, _CCE_CASES,
+    return core.check_function("categorical_cross_entropy", fn, L.categorical_cross_entropy, _CCE_CASES,
                                _CCE_MISTAKES, arg_names=["a", "y"], warning_hint=_LOG_WARNING_HINT)
 
 
@@ -201,7 +201,7 @@ def softmax_cross_entropy_grad(fn: Callable | None) -> Verdict:
 
     The reference is a numerical gradient, so any correct formula passes.
     """
-    return check_function_plus("softmax_cross_entropy_grad", fn, numerical_softmax_ce_grad, _GRAD_CASES,
+    return core.check_function("softmax_cross_entropy_grad", fn, numerical_softmax_ce_grad, _GRAD_CASES,
                                _GRAD_MISTAKES, arg_names=["Z", "Y"], rtol=1e-5, atol=1e-7,
                                warning_hint=("overflow", "The values are right, but numpy warned on the "
                                              "way: use a stable softmax (nnlib.activations.softmax)."))

@@ -10,18 +10,10 @@ In the chapter::
 
 The references are nnlib's own :class:`~nnlib.neuron.Neuron`, so the
 exercises follow the library's conventions exactly.
-
-This module also holds :func:`check_function_plus`, a thin layer over
-:func:`~nnlib.exercises.core.check_function` used by the chapters on
-activations and losses too: it can fail a result that is numerically right
-but made numpy warn (``1 / (1 + np.exp(-z))`` at ``z = -1000``), and it can
-give a targeted hint for a known exception (a broadcasting error from a
-forgotten ``keepdims=True``).
 """
 from __future__ import annotations
 
-import copy
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -29,58 +21,6 @@ from ..activations import sigmoid
 from ..neuron import Neuron
 from . import core
 from .core import Case, Mistake, Verdict
-
-# --- a check_function that also looks at warnings and known exceptions -------------------------
-
-
-def _described(case: Case, arg_names: Sequence[str] | None) -> str:
-    text = core.describe_args(case.args, case.kwargs, arg_names)
-    return f"{case.label}\n{text}" if case.label else text
-
-
-def check_function_plus(exercise: str, fn: Callable | None, reference: Callable,
-                        cases: Sequence[Case], mistakes: Sequence[Mistake] = (),
-                        arg_names: Sequence[str] | None = None, rtol: float = 1e-6,
-                        atol: float = 1e-8, warning_hint: tuple[str, str] | None = None,
-                        raised_hints: Sequence[tuple[str, str, str]] = ()) -> Verdict:
-    """:func:`core.check_function` plus two extra diagnoses.
-
-    Parameters
-    ----------
-    warning_hint : (hint_id, hint), optional
-        If given, a case whose result is right but during which numpy emitted
-        a ``RuntimeWarning`` (overflow, divide by zero, invalid value) counts
-        as wrong, with this hint. ``1 / (1 + np.exp(-z))`` returns the right
-        0.0 at ``z = -1000``, but only after ``exp(1000)`` overflowed to inf.
-    raised_hints : list of (text, hint_id, hint)
-        If the learner's function raises an exception whose message contains
-        ``text`` (case-insensitive), show this hint instead of the generic one.
-
-    Cases are tried smallest first, as in :func:`core.check_function`; the
-    first case that fails in any way decides the verdict.
-    """
-    if core.is_stub(fn) or not callable(fn):
-        return core.check_function(exercise, fn, reference, cases, mistakes, arg_names, rtol, atol)
-    for case in cases:
-        outcome, got, caught = core.call(fn, case.args, case.kwargs)
-        if outcome == "raised":
-            for text, hint_id, hint in raised_hints:
-                if text.lower() in str(got).lower():
-                    return core.wrong(exercise, f"Your function raised {type(got).__name__}: {got}",
-                                      case=_described(case, arg_names), hint_id=hint_id, hint=hint)
-        if outcome != "ok":
-            break
-        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        if not core.close(got, expected, rtol, atol):
-            break
-        warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-        if warning_hint is not None and warned:
-            return core.wrong(exercise, f"The values are right, but numpy warned: \"{warned[0].message}\".",
-                              case=_described(case, arg_names), expected=expected, received=got,
-                              hint_id=warning_hint[0], hint=warning_hint[1])
-    # every case up to the first failing one passed the extra tests: let core diagnose the rest
-    return core.check_function(exercise, fn, reference, cases, mistakes, arg_names, rtol, atol)
-
 
 # --- neuron_output(x, w, b) ------------------------------------------------------------------------
 
@@ -159,7 +99,7 @@ _MATMUL_HINT = ("X has one row per example and one column per feature, and w one
 
 def batch_weighted_input(fn: Callable | None) -> Verdict:
     """Check ``batch_weighted_input(X, w, b)``: z = X @ w + b, one weighted input per example."""
-    return check_function_plus(
+    return core.check_function(
         "batch_weighted_input", fn, _batch_weighted_input, _BATCH_CASES, _BATCH_MISTAKES,
         arg_names=["X", "w", "b"],
         raised_hints=[("core dimension", "matmul-order", _MATMUL_HINT),
@@ -197,10 +137,8 @@ def gate(name: str, w: Any, b: Any) -> Verdict:
     if name not in TRUTH_TABLES:
         raise ValueError(f"gate() knows {', '.join(TRUTH_TABLES)}, got {name!r}")
     if _contains_ellipsis(w) or _contains_ellipsis(b) or w is None or b is None:
-        # not core.not_attempted(): its message speaks of a function, and here there is none
-        return core.finish(Verdict(exercise, core.NOT_ATTEMPTED,
-                                   "Replace each `...` in the cell above with numbers, run that cell, "
-                                   "then run this check again."))
+        return core.not_attempted(exercise, "Replace each `...` in the cell above with numbers, "
+                                            "run that cell, then run this check again.")
     try:
         w_arr = np.asarray(w, dtype=float)
         b_val = float(b)
