@@ -1,0 +1,191 @@
+"""The settings of a playground run, written down and read back.
+
+* :class:`Settings`: a frozen dataclass of everything that defines a run (data,
+  input features, network shape, training). Every field is checked on creation:
+  a bad value raises ``ValueError`` naming the field, what it must be and what it got.
+* The compact settings string: :meth:`Settings.to_string` / :meth:`Settings.from_string`.
+* TensorFlow Playground URLs: :meth:`Settings.from_tf_url` / :meth:`Settings.to_tf_url`.
+* :func:`load_settings` reads either of the two.
+
+Reading text never fails on one bad value: it is skipped with a
+:class:`SettingsWarning` that names it, and the field keeps its default. What
+each field may hold, and how its text is parsed, is in :mod:`nnlib.playground_fields`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from .datasets import CLASSIFICATION_SETS, REGRESSION_SETS
+from .playground_fields import (_CHECKS, _PARSERS, FEATURES, SettingsWarning, _format, _parse_bool,
+                                _warn)
+
+__all__ = ["Settings", "SettingsWarning", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that defines a playground run; invalid values raise ``ValueError``.
+
+    ``noise`` is a whole percentage (0-50) as in TF Playground, ``train_percent`` the
+    share of points used for training (10-90), ``hidden`` the neurons per hidden
+    layer (at most 6 layers of 1-8 neurons; ``()`` for none). ``features`` are kept
+    in the order of :data:`FEATURES` (the order of the network's inputs). The
+    problem type follows from the data set: ``reg-plane`` and ``reg-gauss`` are
+    regression.
+    """
+
+    dataset: str = "circle"
+    noise: int = 0
+    train_percent: int = 50
+    seed: int = 0
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 2)
+    activation: str = "tanh"
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    show_test_data: bool = False
+    discretize: bool = False
+    init_zero: bool = False
+    n_samples: int = 500
+
+    def __post_init__(self) -> None:
+        for name in ("features", "hidden"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not hasattr(value, "__iter__"):
+                raise TypeError(f"Settings.{name} must be a sequence, got {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        if set(self.features) <= set(FEATURES):                  # one order: the network's input order
+            object.__setattr__(self, "features", tuple(sorted(self.features, key=list(FEATURES).index)))
+        problems = [f"Settings.{k} {msg}, got {getattr(self, k)!r}" for k, check in _CHECKS.items()
+                    if (msg := check(getattr(self, k)))]
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def problem(self) -> str:
+        """``"classification"`` or ``"regression"`` (from the data set)."""
+        return "regression" if self.dataset in REGRESSION_SETS else "classification"
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with some fields changed (validated)."""
+        return dataclasses.replace(self, **changes)
+
+    # --- the compact settings string ----------------------------------------------
+    def to_string(self) -> str:
+        """``key=value`` pairs joined by ``;``, e.g. ``dataset=circle;noise=0;...;hidden=4,2``."""
+        return ";".join(f"{f.name}={_format(getattr(self, f.name))}" for f in dataclasses.fields(self))
+
+    @classmethod
+    def from_string(cls, text: str) -> "Settings":
+        """Read :meth:`to_string` output; missing keys keep their defaults.
+
+        Unknown keys and bad values are skipped with a :class:`SettingsWarning`
+        that names them, so a half-broken string still loads.
+        """
+        pairs = [p.partition("=") for p in str(text).strip().split(";") if p.strip()]
+        return _build(cls, {k.strip(): v.strip() for k, _, v in pairs}, "settings string")
+
+    # --- TensorFlow Playground URLs ---------------------------------------------
+    @classmethod
+    def from_tf_url(cls, url: str) -> "Settings":
+        """Reproduce the set-up of a ``https://playground.tensorflow.org/#...`` URL.
+
+        Unknown or malformed parameters are skipped with a :class:`SettingsWarning`.
+        The seed string (``0.72031``) becomes the integer of its digits (``72031``).
+        """
+        text = str(url).strip()
+        query = text.split("#", 1)[1] if "#" in text else (urlsplit(text).query or text)
+        params = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+        raw, unknown = {}, []
+        problem = params.get("problem", "classification")
+        if problem not in ("classification", "regression"):
+            _warn(f"TF URL: problem={problem!r} is not classification or regression; using classification")
+            problem = "classification"
+        key, valid = (("regDataset", REGRESSION_SETS) if problem == "regression"
+                      else ("dataset", CLASSIFICATION_SETS))
+        name = {"gauss": "gaussian"}.get(params.get(key, valid[0]), params.get(key, valid[0]))
+        if name not in valid:
+            _warn(f"TF URL: {key}={name!r} is not one of {', '.join(valid)}; using {valid[0]}")
+            name = valid[0]
+        raw["dataset"] = name
+        features = []
+        for key, value in params.items():
+            if key in _TF_FEATURES:
+                flag = _parse_bool(value)
+                if flag is None:
+                    _warn(f"TF URL: {key}={value!r} is not true/false; feature left off")
+                elif flag:
+                    features.append(_TF_FEATURES[key])
+            elif key in _TF_NAMES:
+                raw[_TF_NAMES[key]] = value
+            elif key not in _TF_IGNORED and not key.endswith("_hide"):
+                unknown.append(f"{key}={value!r}")
+        if unknown:
+            _warn(f"TF URL: ignored unknown parameter(s) {', '.join(unknown)}")
+        raw["features"] = ",".join(features) if features else "x1,x2"
+        if not features and any(k in params for k in _TF_FEATURES):
+            _warn("TF URL: no input feature switched on; using x1 and x2")
+        return _build(cls, raw, "TF URL", {v: k for k, v in _TF_NAMES.items()})
+
+    def to_tf_url(self) -> str:
+        """The TensorFlow Playground URL of these settings (``n_samples`` has no TF equivalent)."""
+        reg = self.problem == "regression"
+        params = {
+            "activation": self.activation, "batchSize": self.batch_size,
+            "dataset": "circle" if reg else {"gaussian": "gauss"}.get(self.dataset, self.dataset),
+            "regDataset": self.dataset if reg else "reg-plane",
+            "learningRate": _format(self.learning_rate), "regularizationRate": _format(self.regularization_rate),
+            "noise": _format(self.noise), "networkShape": ",".join(map(str, self.hidden)),
+            "seed": f"0.{self.seed:05d}", "showTestData": self.show_test_data,
+            "discretize": self.discretize, "percTrainData": self.train_percent,
+            **{k: f in self.features for k, f in _TF_FEATURES.items()},
+            "problem": self.problem, "initZero": self.init_zero,
+            "regularization": self.regularization,
+        }
+        text = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in params.items())
+        return "https://playground.tensorflow.org/#" + text
+
+
+_TF_FEATURES = {"x": "x1", "y": "x2", "xSquared": "x1^2", "ySquared": "x2^2", "xTimesY": "x1*x2",
+                "sinX": "sin(x1)", "sinY": "sin(x2)", "cosX": "cos(x1)", "cosY": "cos(x2)"}
+_TF_NAMES = {"activation": "activation", "regularization": "regularization", "batchSize": "batch_size",
+             "learningRate": "learning_rate", "regularizationRate": "regularization_rate",
+             "noise": "noise", "networkShape": "hidden", "seed": "seed", "percTrainData": "train_percent",
+             "showTestData": "show_test_data", "discretize": "discretize", "initZero": "init_zero"}
+_TF_IGNORED = {"problem", "dataset", "regDataset", "collectStats", "hideText", "tutorial"}
+
+
+def _build(cls, raw: dict[str, str], source: str, names: dict[str, str] | None = None) -> Settings:
+    """Settings from text values; every bad or unknown one is skipped with a warning.
+
+    ``names`` maps a field to the name the user wrote (a TF URL parameter), for the messages.
+    """
+    kwargs = {}
+    for key, text in raw.items():
+        shown = (names or {}).get(key, key)
+        if key not in _CHECKS:
+            _warn(f"{source}: ignored unknown setting {key}={text!r}; known: {', '.join(_CHECKS)}")
+            continue
+        try:
+            value = _PARSERS.get(key, str)(text)
+        except ValueError:
+            value = None
+        problem = "could not be read" if value is None else _CHECKS[key](value)
+        if problem:
+            default = _format(cls.__dataclass_fields__[key].default)
+            _warn(f"{source}: {shown}={text!r} {problem}; kept the default {default}")
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_settings(text: str) -> Settings:
+    """Read either a TF Playground URL (anything with ``#`` or ``://``) or a settings string."""
+    text = str(text).strip()
+    if "#" in text or "://" in text or "networkShape=" in text:
+        return Settings.from_tf_url(text)
+    return Settings.from_string(text)
