@@ -134,13 +134,13 @@ class PlaygroundControls:
         for name, widget in c.items():
             widget.observe(self._on_problem if name == "problem" else self._on_control, names="value")
         self.feature_boxes = {f: w.Checkbox(value=f in s.features, description=f, indent=False,
-                                            layout=w.Layout(width="90px")) for f in FEATURES}
+                                            layout=w.Layout(width="110px")) for f in FEATURES}
         for box in self.feature_boxes.values():
             box.observe(self._on_control, names="value")
         regenerate = w.Button(description="Regenerate", icon="refresh", **small)
         regenerate.on_click(lambda _: self.regenerate())
         self.buttons["regenerate"] = regenerate
-        add, remove = (w.Button(description=d, layout=w.Layout(width="80px")) for d in ("+ layer", "- layer"))
+        add, remove = (w.Button(description=d, layout=w.Layout(width="90px")) for d in ("+ layer", "- layer"))
         add.on_click(lambda _: self._change_layers(None, +1))
         remove.on_click(lambda _: self._change_layers(None, -1))
         self.buttons.update({"add_layer": add, "remove_layer": remove})
@@ -168,7 +168,8 @@ class PlaygroundControls:
         top = w.HBox([self.play_button, step_button, reset_button, self.epoch_label, c["learning_rate"],
                       c["activation"], c["regularization"], c["regularization_rate"]],
                      layout=w.Layout(flex_flow="row wrap", align_items="center", grid_gap="6px"))
-        self.widget = w.VBox([top, w.HBox([data, feats, net], layout=w.Layout(grid_gap="12px")),
+        middle = w.HBox([data, feats, net], layout=w.Layout(flex_flow="row wrap", grid_gap="12px"))
+        self.widget = w.VBox([top, middle,
                               self.image, self.status, w.HBox([self.settings_box, load]), self.tf_link])
         self._sync_controls()
 
