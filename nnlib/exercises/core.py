@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import html
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -110,13 +111,18 @@ class Verdict:
                 NOT_ATTEMPTED: "&#8230; not attempted yet"}[self.status]
         rows = "".join(
             f"<tr><th style='text-align:right;padding-right:.6em;vertical-align:top'>{html.escape(k)}</th>"
-            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(v)}</pre></td></tr>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>{_code(v)}</pre></td></tr>"
             for k, v in self._lines())
         return (f"<div class='nnlib-verdict nnlib-verdict-{self.status.replace(' ', '-')}' "
                 f"style='border-left:6px solid {colour};padding:.4em .8em;margin:.3em 0'>"
                 f"<strong>{html.escape(self.exercise)}</strong>: "
-                f"<strong style='color:{colour}'>{icon}</strong> {html.escape(self.message)}"
+                f"<strong style='color:{colour}'>{icon}</strong> {_code(self.message)}"
                 f"{'<table>' + rows + '</table>' if rows else ''}</div>")
+
+
+def _code(text: str) -> str:
+    """Escape for HTML, showing `backticked` words as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _fmt(value: Any) -> str:
