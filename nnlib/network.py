@@ -120,7 +120,12 @@ class Network:
             raise ValueError(f"{self!r} expected {name} of shape (n_samples, {self.sizes[0]}), "
                              f"got array of shape {X.shape}")
         X = np.ascontiguousarray(X, dtype=self.dtype)
-        if not np.isfinite(X).all():
+        # A NaN or inf anywhere makes the sum NaN or inf: one pass over X that allocates
+        # nothing (twice as fast as isfinite(X) on MNIST). Only then look closer (the
+        # sum of huge finite numbers can also overflow).
+        with np.errstate(over="ignore"):
+            total = X.sum()
+        if not np.isfinite(total) and not np.isfinite(X).all():
             bad = np.argwhere(~np.isfinite(X))[0]
             raise ValueError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: "
                              f"{X[bad[0], bad[1]]})")
@@ -160,7 +165,7 @@ class Network:
         out = self.layers[-1]
         delta = self.loss.output_delta(out.activation, out.Z, out.A, Y)       # BP1
         for l in range(len(self.layers) - 1, -1, -1):
-            grad_a = self.layers[l].backward(delta)                            # BP3, BP4
+            grad_a = self.layers[l].backward(delta, need_input_grad=l > 0)     # BP3, BP4
             if l > 0:
                 below = self.layers[l - 1]
                 delta = below.activation.backward(below.Z, below.A, grad_a)   # BP2
