@@ -37,15 +37,24 @@ def quadratic_grad(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     return a - y
 
 
+def _clip_probabilities(a: np.ndarray) -> np.ndarray:
+    """Clip into [eps, 1 - eps], with an eps the array's dtype can tell apart from 1.
+
+    In float32, 1 - 1e-12 rounds to exactly 1, so the clip would not keep ln(1 - a) finite.
+    """
+    eps = max(EPS, float(np.finfo(a.dtype).eps)) if a.dtype.kind == "f" else EPS
+    return np.clip(a, eps, 1.0 - eps)
+
+
 def binary_cross_entropy(a: np.ndarray, y: np.ndarray) -> float:
     """``C = -(1/n) sum_x sum_j [y ln a + (1 - y) ln(1 - a)]`` for outputs in (0, 1)."""
-    a = np.clip(a, EPS, 1.0 - EPS)
+    a = _clip_probabilities(a)
     return float(-np.sum(y * np.log(a) + (1.0 - y) * np.log1p(-a)) / a.shape[0])
 
 
 def binary_cross_entropy_grad(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     """dC_x/da = (a - y) / (a (1 - a))."""
-    a = np.clip(a, EPS, 1.0 - EPS)
+    a = _clip_probabilities(a)
     return (a - y) / (a * (1.0 - a))
 
 

@@ -188,47 +188,50 @@ def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None =
     for cb in callbacks:
         cb.on_train_begin(state)
     try:
-        for epoch in range(epochs):
-            state.epoch = epoch
-            last_good = net.get_params()
-            order = rng.permutation(n) if shuffle else None
-            for state.batch, start in enumerate(range(0, n, batch_size)):
-                if order is None:
-                    xb, yb = X[start:start + batch_size], Y[start:start + batch_size]   # views
-                else:
-                    # Gather just this batch's rows: a small copy that stays in cache for
-                    # the matrix products, instead of a shuffled copy of the whole training
-                    # set every epoch (313 MB for MNIST in float64).
-                    idx = order[start:start + batch_size]
-                    xb, yb = X[idx], Y[idx]
-                net.forward(xb)
-                net.backward(yb)
-                if not np.isfinite(layers[-1].db).all():
+        # Overflow on the way to divergence is expected and caught below (TrainingDiverged):
+        # no pages of RuntimeWarnings before the one clear message.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                state.epoch = epoch
+                last_good = net.get_params()
+                order = rng.permutation(n) if shuffle else None
+                for state.batch, start in enumerate(range(0, n, batch_size)):
+                    if order is None:
+                        xb, yb = X[start:start + batch_size], Y[start:start + batch_size]   # views
+                    else:
+                        # Gather just this batch's rows: a small copy that stays in cache for
+                        # the matrix products, instead of a shuffled copy of the whole training
+                        # set every epoch (313 MB for MNIST in float64).
+                        idx = order[start:start + batch_size]
+                        xb, yb = X[idx], Y[idx]
+                    net.forward(xb)
+                    net.backward(yb)
+                    if not np.isfinite(layers[-1].db).all():
+                        _diverged(net, optimizer, last_good, epoch, state.batch)
+                    optimizer.step(layers)
+                    state.step += 1
+                    for cb in callbacks:
+                        cb.on_batch_end(state)
+                    if state.stop:
+                        break
+                ev = _evaluate_checked(net, X, Y)
+                loss = ev["loss"] + optimizer.penalty(layers)
+                if not math.isfinite(loss):
                     _diverged(net, optimizer, last_good, epoch, state.batch)
-                optimizer.step(layers)
-                state.step += 1
+                history.epoch.append(epoch + 1)
+                history.loss.append(loss)
+                history.accuracy.append(ev["accuracy"])
+                if validation_data is not None:
+                    ev = _evaluate_checked(net, Xv, Yv)
+                    history.val_loss.append(ev["loss"])
+                    history.val_accuracy.append(ev["accuracy"])
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{loss:.4g}")
                 for cb in callbacks:
-                    cb.on_batch_end(state)
+                    cb.on_epoch_end(state)
                 if state.stop:
                     break
-            ev = _evaluate_checked(net, X, Y)
-            loss = ev["loss"] + optimizer.penalty(layers)
-            if not math.isfinite(loss):
-                _diverged(net, optimizer, last_good, epoch, state.batch)
-            history.epoch.append(epoch + 1)
-            history.loss.append(loss)
-            history.accuracy.append(ev["accuracy"])
-            if validation_data is not None:
-                ev = _evaluate_checked(net, Xv, Yv)
-                history.val_loss.append(ev["loss"])
-                history.val_accuracy.append(ev["accuracy"])
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{loss:.4g}")
-            for cb in callbacks:
-                cb.on_epoch_end(state)
-            if state.stop:
-                break
     finally:
         if bar is not None:
             bar.close()
