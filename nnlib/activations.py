@@ -19,6 +19,8 @@ from typing import Callable
 
 import numpy as np
 
+from .lookup import lookup
+
 LEAKY_SLOPE = 0.01
 
 
@@ -179,8 +181,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_prime),
     "softmax": Activation("softmax", softmax, softmax_prime, softmax_backward),
 }
-_ALIASES = {"linear": "identity", "logistic": "sigmoid", "leaky-relu": "leaky_relu",
-            "leakyrelu": "leaky_relu", "heaviside": "step"}
+_ALIASES = {"linear": "identity", "logistic": "sigmoid", "leakyrelu": "leaky_relu", "heaviside": "step"}
 
 
 def get_activation(name: str | Activation) -> Activation:
@@ -193,13 +194,4 @@ def get_activation(name: str | Activation) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str) such as 'sigmoid', got {type(name).__name__}")
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {name!r}; valid names are: {', '.join(sorted(ACTIVATIONS))}"
-            f" (aliases: {', '.join(sorted(_ALIASES))})"
-        )
-    return ACTIVATIONS[key]
+    return lookup("activation", name, ACTIVATIONS, _ALIASES, example="sigmoid")

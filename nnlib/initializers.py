@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from .lookup import lookup
+
 
 
 def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -66,7 +68,4 @@ def get_initializer(name: str | Callable[..., np.ndarray]) -> Callable[..., np.n
     """Look up an initialiser by name; an unknown name lists the valid ones."""
     if callable(name):
         return name
-    key = str(name).strip().lower()
-    if key not in INITIALIZERS:
-        raise ValueError(f"unknown initializer {name!r}; valid names are: {', '.join(sorted(INITIALIZERS))}")
-    return INITIALIZERS[key]
+    return lookup("initializer", name, INITIALIZERS, example="gaussian")

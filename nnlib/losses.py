@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 
 from .activations import Activation
+from .lookup import lookup
 
 EPS = 1e-12
 
@@ -115,13 +116,4 @@ def get_loss(name: str | Loss) -> Loss:
     """Return the :class:`Loss` called ``name``; an unknown name lists the valid ones."""
     if isinstance(name, Loss):
         return name
-    if not isinstance(name, str):
-        raise TypeError(f"loss must be a name (str) such as 'quadratic', got {type(name).__name__}")
-    key = name.strip().lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in LOSSES:
-        raise ValueError(
-            f"unknown loss {name!r}; valid names are: {', '.join(sorted(LOSSES))}"
-            f" (aliases: {', '.join(sorted(_ALIASES))})"
-        )
-    return LOSSES[key]
+    return lookup("loss", name, LOSSES, _ALIASES, example="quadratic")
