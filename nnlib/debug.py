@@ -65,24 +65,16 @@ def trace_backprop(net, X, Y) -> BackpropTrace:
     X = net.check_inputs(X)
     Y = net.check_targets(Y, X.shape[0])
     A_out = net.forward(X)
-    out = net.layers[-1]
-    delta = net.loss.output_delta(out.activation, out.Z, out.A, Y)            # BP1
-    deltas = [None] * len(net.layers)
-    for l in range(len(net.layers) - 1, -1, -1):
-        deltas[l] = delta
-        grad_a = net.layers[l].backward(delta)                                 # BP3, BP4
-        if l > 0:
-            below = net.layers[l - 1]
-            delta = below.activation.backward(below.Z, below.A, grad_a)       # BP2
+    net.backward(Y)                     # BP1-BP4; every layer keeps its delta
     layers = [LayerTrace(l + 1, repr(layer), layer.X.copy(), layer.W.copy(), layer.Z.copy(),
-                         layer.A.copy(), deltas[l].copy(), layer.dW.copy(), layer.db.copy())
+                         layer.A.copy(), layer.delta.copy(), layer.dW.copy(), layer.db.copy())
               for l, layer in enumerate(net.layers)]
     return BackpropTrace(list(net.sizes), X.copy(), Y.copy(), net.loss(A_out, Y), layers)
 
 
 def shape_table(trace: BackpropTrace) -> str:
     """A text table of the shape of every array of the trace, one row per layer."""
-    head = ("l", "layer", "A^{l-1}", "W^l", "Z^l = A^l", "delta^l", "dC/dW^l", "dC/db^l", "||dC/dW^l||")
+    head = ("l", "layer", "A^{l-1}", "W^l", "Z^l, A^l", "delta^l", "dC/dW^l", "dC/db^l", "||dC/dW^l||")
     rows = [head] + [(str(t.l), t.name, str(t.A_in.shape), str(t.W.shape), str(t.Z.shape),
                       str(t.delta.shape), str(t.dW.shape), str(t.db.shape), f"{np.linalg.norm(t.dW):.3g}")
                      for t in trace.layers]

@@ -47,6 +47,8 @@ class Dense:
         self.X: np.ndarray | None = None
         self.Z: np.ndarray | None = None
         self.A: np.ndarray | None = None
+        # what backward keeps: this layer's error delta = dC_x/dZ, (n, n_out)
+        self.delta: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out}, {self.activation.name})"
@@ -80,6 +82,7 @@ class Dense:
         skips that product (for MNIST's 784 inputs, a third of the arithmetic of
         a training step) and returns ``None``.
         """
+        self.delta = delta                     # kept for inspection (nnlib.debug)
         n = delta.shape[0]
         # Divide the small (n, n_out) delta by n once, rather than the (n_in, n_out) dW
         # after the product: the same gradient, one pass over dW fewer.
