@@ -70,7 +70,7 @@ class FrameRecorder(Callback):
 
     def _keep(self, state: TrainState) -> None:
         h = state.history
-        self.frames.append(Frame(h.epoch[-1], state.net.get_params(), h.loss[-1],
+        self.frames.append(Frame(h.epoch[-1], state.net.get_params(), h.loss[-1] if h.loss else math.nan,
                                  h.val_loss[-1] if h.val_loss else math.nan))
 
 

@@ -22,6 +22,9 @@ import numpy as np
 from .activations import Activation, get_activation
 from .initializers import as_rng, get_initializer
 
+# Multiply-adds in X @ W above which forward uses the transposed form (benchmarks/README.md).
+_BIG_PRODUCT = 10_000_000
+
 
 class Dense:
     """``n_in -> n_out`` neurons with a shared activation."""
@@ -63,7 +66,14 @@ class Dense:
             raise ValueError(f"{self!r} expected input with {self.n_in} features, "
                              f"got array of shape {X.shape}")
         self.X = X
-        self.Z = X @ self.W + self.b        # (n, n_out)
+        if X.shape[0] * self.n_in * self.n_out < _BIG_PRODUCT:
+            Z = X @ self.W                  # (n, n_out)
+        else:
+            # The same product written as (W^T X^T)^T. For a tall batch (all 50,000 MNIST
+            # images at once) OpenBLAS runs this form about 1.4x faster, on one core or two.
+            Z = (self.W.T @ X.T).T
+        Z += self.b                         # in place: Z is a fresh array
+        self.Z = Z
         self.A = self.activation(self.Z)    # (n, n_out)
         return self.A
 

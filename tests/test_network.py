@@ -173,6 +173,57 @@ def test_callbacks_see_every_batch_and_epoch_and_can_stop():
     assert calls == [0, 1]
 
 
+def test_fit_without_train_metrics_trains_the_same_and_skips_the_training_set_pass():
+    X, Y = _xor()
+    runs = {}
+    for flag in (True, False):
+        net = Network([2, 3, 1], activation="tanh", rng=42)
+        runs[flag] = (net.fit(X, Y, epochs=5, batch_size=2, lr=0.5, validation_data=(X, Y),
+                              train_metrics=flag, progress=False, rng=7), net.get_params())
+    (full, p_full), (lean, p_lean) = runs[True], runs[False]
+    for a, b in zip(p_full, p_lean):
+        np.testing.assert_array_equal(a, b)
+    assert lean.epoch == full.epoch == [1, 2, 3, 4, 5]
+    assert lean.loss == [] and lean.accuracy == [] and len(full.loss) == 5
+    assert lean.val_loss == full.val_loss and lean.val_accuracy == full.val_accuracy
+
+
+@pytest.mark.parametrize("n, batch_size, chunk_bytes", [(23, 4, 1), (23, 4, 100), (23, 5, 10**6), (7, 10, 1)])
+def test_batches_are_the_shuffled_rows_in_order_whatever_the_chunking(n, batch_size, chunk_bytes):
+    from nnlib.training import _batches
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(n, 3)), rng.normal(size=(n, 2))
+    order = rng.permutation(n)
+    batches = list(_batches(X, Y, order, batch_size, chunk_bytes=chunk_bytes))
+    assert [len(xb) for xb, _ in batches] == [min(batch_size, n - s) for s in range(0, n, batch_size)]
+    np.testing.assert_array_equal(np.concatenate([xb for xb, _ in batches]), X[order])
+    np.testing.assert_array_equal(np.concatenate([yb for _, yb in batches]), Y[order])
+    in_order = list(_batches(X, Y, None, batch_size))
+    assert all(np.shares_memory(xb, X) for xb, _ in in_order)           # views, no copies
+    np.testing.assert_array_equal(np.concatenate([xb for xb, _ in in_order]), X)
+
+
+def test_tall_batches_use_the_transposed_product_with_the_same_result(monkeypatch):
+    import nnlib.layers
+    rng = np.random.default_rng(0)
+    layer = nnlib.layers.Dense(5, 3, "sigmoid", rng=0)
+    X = rng.normal(size=(40, 5))
+    plain = layer.forward(X).copy()
+    monkeypatch.setattr(nnlib.layers, "_BIG_PRODUCT", 1)                # every product is "big"
+    np.testing.assert_allclose(layer.forward(X), plain, rtol=1e-14)
+    np.testing.assert_allclose(layer.Z, X @ layer.W + layer.b, rtol=1e-14)
+
+
+def test_divergence_is_caught_without_train_metrics_too():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2)) * 10
+    Y = X @ np.array([[3.0], [-2.0]])
+    net = Network([2, 8, 1], activation="relu", output_activation="identity", rng=0, init="he")
+    with pytest.raises(nnlib.TrainingDiverged, match="learning rate 5"):
+        net.fit(X, Y, epochs=50, batch_size=5, lr=5.0, train_metrics=False, progress=False, rng=0)
+    assert all(np.isfinite(p).all() for p in net.get_params())
+
+
 def test_divergence_stops_with_message_and_keeps_finite_weights():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 2)) * 10
