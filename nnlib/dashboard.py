@@ -94,7 +94,7 @@ class DashboardView:
     def choose_panels(self, history: History, net) -> list[str]:
         """The panels to show for this history and network."""
         panels = ["loss"]
-        if any(not math.isnan(a) for a in history.accuracy):
+        if any(not math.isnan(a) for a in history.accuracy + history.val_accuracy):
             panels.append("accuracy")
         if self.X is not None and self.X.ndim == 2 and self.X.shape[1] == 2 and net.sizes[0] == 2:
             panels.append("decision map")
@@ -263,7 +263,9 @@ class TrainingDashboard(Callback):
         if final:
             self.progress.bar_style = "success" if len(h) == state.epochs else "info"
         last = h.last()
-        text = f"{len(h)} / {state.epochs}" + (f" &nbsp; loss {last['loss']:.4g}" if last else "")
+        text = f"{len(h)} / {state.epochs}"
+        if last.get("loss") is not None:                  # absent with fit(train_metrics=False)
+            text += f" &nbsp; loss {last['loss']:.4g}"
         if last.get("val_loss") is not None:
             text += f" &nbsp; validation loss {last['val_loss']:.4g}"
         self.label.value = text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 
 import matplotlib
@@ -72,3 +73,13 @@ def test_animate_frames_puts_the_weights_back(data):
     assert all(not p.any() for p in net.get_params())
     with pytest.raises(ValueError, match="no frames"):
         animate_frames(net, [], X, y)
+
+
+def test_frames_are_recorded_when_fit_skips_the_training_set_pass():
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    Y = (X[:, :1] > 0).astype(float)
+    recorder = FrameRecorder()
+    Network([2, 4, 1], rng=0).fit(X, Y, epochs=3, callbacks=[recorder], train_metrics=False,
+                                  validation_data=(X, Y), progress=False, rng=0)
+    assert [f.epoch for f in recorder.frames] == [1, 2, 3]
+    assert all(math.isnan(f.loss) and math.isfinite(f.val_loss) for f in recorder.frames)

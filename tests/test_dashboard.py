@@ -153,3 +153,14 @@ def test_the_loss_axis_grows_when_the_loss_rises(data):
     png = view.to_png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     np.testing.assert_allclose(view.lines["loss"].get_ydata(), [0.5, 0.4, 2.0])
+
+
+def test_validation_curves_alone_when_fit_skips_the_training_set_pass(data):
+    X, y = data
+    dash = TrainingDashboard(X, y, display=False, clock=FakeClock())
+    history = fit(small_net(), X, y, epochs=4, lr=0.05, validation_data=(X[:40], y[:40]),
+                  train_metrics=False, callbacks=[dash], progress=False, rng=0)
+    assert dash.view.panels == ["loss", "accuracy", "decision map"]
+    assert len(dash.view.lines["loss"].get_ydata()) == 0
+    np.testing.assert_allclose(dash.view.lines["val_loss"].get_ydata(), history.val_loss)
+    assert "4 / 4" in dash.label.value and "validation loss" in dash.label.value
