@@ -56,13 +56,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     # usual case: it costs more than the sigmoid itself on a small mini-batch).
     if not (isinstance(z, np.ndarray) and z.dtype.kind == "f" and z.dtype.itemsize >= 4):
         z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
-    if z.ndim == 0:
-        return 0.5 * np.tanh(0.5 * z) + 0.5
-    a = np.multiply(z, 0.5)          # a new array; the rest works in place in it
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
+    return 0.5 * np.tanh(0.5 * z) + 0.5
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
