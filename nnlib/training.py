@@ -232,8 +232,9 @@ def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None =
                     history.val_accuracy.append(ev["accuracy"])
                 if bar is not None:
                     bar.update(1)
-                    if history.loss:
-                        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+                    shown = {k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss") if history[k]}
+                    if shown:
+                        bar.set_postfix(shown)
                 for cb in callbacks:
                     cb.on_epoch_end(state)
                 if state.stop:
