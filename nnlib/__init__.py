@@ -8,7 +8,11 @@ One module per concept, in the order the book introduces them:
 - :mod:`nnlib.initializers`, :mod:`nnlib.layers`, :mod:`nnlib.network`: forward and backpropagation
 - :mod:`nnlib.optimizers`, :mod:`nnlib.training`: SGD, momentum, regularisation, ``fit``
 - :mod:`nnlib.gradcheck`: numerical gradients to check backprop
-- :mod:`nnlib.datasets`, :mod:`nnlib.io`, :mod:`nnlib.plotting`
+- :mod:`nnlib.datasets`, :mod:`nnlib.digits`, :mod:`nnlib.io`
+- :mod:`nnlib.plotting` (with :mod:`nnlib.plot_style`, :mod:`nnlib.plot_digits`,
+  :mod:`nnlib.plot_network`), :mod:`nnlib.debug` and :mod:`nnlib.chain_rule`,
+  :mod:`nnlib.dashboard`, :mod:`nnlib.animation`, :mod:`nnlib.playground`
+- :mod:`nnlib.exercises`: the checkers of the chapters' exercises
 
 Conventions: a batch has one row per example, ``X`` of shape ``(n_samples, n_features)``;
 every random function takes an explicit ``rng`` (a numpy Generator or a seed).

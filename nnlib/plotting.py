@@ -6,65 +6,31 @@ Colours are the colour-blind-safe Okabe-Ito palette: *orange* is class 0 or a lo
 output, *blue* class 1, a high output or a positive weight, vermillion a negative
 weight; classes also differ in marker shape. Network diagrams come from
 :mod:`nnlib.plot_network`.
+
+This module holds training curves, decision maps and activation curves. The
+style and colours live in :mod:`nnlib.plot_style`, the MNIST image figures
+(``show_digits``, ``plot_weight_images``, ``confusion_matrix``,
+``plot_confusion_matrix``) in :mod:`nnlib.plot_digits`; all are re-exported
+here, so ``plotting.show_digits`` and ``plotting.BLUE`` work as before.
 """
 from __future__ import annotations
 
-import contextlib
-from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
-import matplotlib.style
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
+from matplotlib.colors import Normalize, to_rgb
 from matplotlib.image import AxesImage
 from matplotlib.ticker import MaxNLocator
 
 from .activations import Activation, get_activation
-from .plot_network import NEGATIVE, POSITIVE
+from .plot_digits import (  # noqa: F401 (re-exported)
+    confusion_matrix, plot_confusion_matrix, plot_weight_images, show_digits)
+from .plot_network import NEGATIVE, POSITIVE  # noqa: F401 (re-exported)
 from .plot_network import NetworkArtists, draw_network, update_network_weights  # noqa: F401 (re-exported)
-
-STYLE_PATH = Path(__file__).with_name("nnlib.mplstyle")
-
-# Okabe & Ito (2008), in the order of the style's colour cycle; yellow F0E442 is unreadable on white.
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
-PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK)
-CLASS_COLORS = (ORANGE, BLUE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK)
-CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-#: Signed quantities such as weights: vermillion < 0 < blue, white at zero.
-DIVERGING = LinearSegmentedColormap.from_list("nnlib_diverging", [NEGATIVE, "#FFFFFF", POSITIVE])
-#: Background of decision maps: light orange (class 0), white at the threshold, light blue (class 1).
-DECISION_CMAP = LinearSegmentedColormap.from_list("nnlib_decision", ["#F2C56B", "#FFFFFF", "#6FA8D3"])
-
-
-def use_style() -> None:
-    """Use the book's style (``nnlib/nnlib.mplstyle``) from now on; same as ``plt.style.use("nnlib.nnlib")``."""
-    matplotlib.style.use(STYLE_PATH)
-
-
-@contextlib.contextmanager
-def style() -> Iterator[None]:
-    """``with style(): ...`` uses the book's style inside the block only."""
-    with matplotlib.style.context(STYLE_PATH):
-        yield
-
-
-def _subplots(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None):
-    import matplotlib.pyplot as plt  # pyplot only creates figures (so notebooks display them)
-
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
-    return fig, list(axes.ravel())
-
-
-def _axes_for(ax, n: int, who: str, figsize: tuple[float, float]) -> list[Axes]:
-    """``n`` Axes: new ones side by side, or the ones the caller gave (checked)."""
-    if ax is None:
-        return _subplots(1, n, figsize=figsize)[1]
-    axes = list(np.atleast_1d(ax))
-    if len(axes) != n:
-        raise ValueError(f"{who} draws {n} panel(s), so it needs {n} Axes, got {len(axes)}")
-    return axes
+from .plot_style import (  # noqa: F401 (re-exported: the style, colours and helpers other modules import)
+    BLACK, BLUE, CLASS_COLORS, CLASS_MARKERS, DECISION_CMAP, DIVERGING, GREEN, ORANGE, PALETTE, PURPLE,
+    SKY_BLUE, STYLE_PATH, VERMILLION, _axes_for, _class_labels, _subplots, style, use_style)
 
 
 # --- training curves -------------------------------------------------------------
@@ -146,21 +112,6 @@ def _map_image(values: np.ndarray) -> np.ndarray:
     top_two = np.sort(values, axis=-1)[..., -2:]
     lead = np.clip(top_two[..., 1] - top_two[..., 0], 0.0, 1.0)[..., None]   # (ny, nx, 1)
     return 1.0 - 0.55 * lead * (1.0 - colors[values.argmax(axis=-1)])        # (ny, nx, 3)
-
-
-def _class_labels(y, n: int, who: str, strict: bool = True) -> np.ndarray | None:
-    """Integer labels from 0/1, -1/+1, integer or one-hot targets; continuous targets: None or (strict) error."""
-    y = np.asarray(y, dtype=float)
-    y = (y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y).reshape(-1)
-    if y.size != n:
-        raise ValueError(f"{who} expected {n} labels (one per example), got array of shape {np.shape(y)}")
-    if set(np.unique(y).tolist()) <= {-1, 1}:
-        return (y > 0).astype(int)
-    if np.all(y == np.round(y)) and y.min() >= 0:
-        return y.astype(int)
-    if strict:
-        raise ValueError(f"{who} expected class labels (integers >= 0, -1/+1 or one-hot rows), got {y[:4]}...")
-    return None
 
 
 def _scatter(ax: Axes, X: np.ndarray, y, norm, test: bool) -> None:
@@ -288,119 +239,3 @@ def plot_activation(fn: str | Activation | Callable, prime: Callable | None = No
         ax.plot(z, np.broadcast_to(f(z), z.shape), color=color)
         ax.set(title=title, xlabel="$z$", ylabel=ylabel, xlim=zlim)
     return axes
-
-
-def _as_images(images, who: str) -> np.ndarray:
-    """Square images (n, side, side) from rows of side**2 pixels (or one row), or a stack (n, h, w)."""
-    a = np.asarray(images, dtype=float)
-    side = int(round(np.sqrt(a.shape[-1]))) if a.ndim in (1, 2) else 0
-    if a.ndim in (1, 2) and side * side == a.shape[-1] > 0:
-        a = a.reshape(-1, side, side)                        # (n, 784) -> (n, 28, 28)
-    if a.ndim != 3:
-        raise ValueError(f"{who} expected images of shape (n, 784), (n, 28, 28) or (784,), got {np.shape(images)}"
-                         f" (rows must hold a square number of pixels; one h x w image: pass image[None])")
-    return a
-
-
-def _show_mosaic(imgs: np.ndarray, ax: Axes | None, ncols: int, captions: list, colorbar: bool,
-                 **imshow_kw) -> AxesImage:
-    """Tile (n, h, w) images into one picture (one imshow is far faster than n Axes), captions below."""
-    n, h, w = imgs.shape
-    ncols = max(1, min(ncols, n))
-    gap, text = 3, 9 if captions else 0                      # pixels between tiles, and for a caption
-    H, W = h + gap + text, w + gap
-    mosaic = np.full((-(-n // ncols) * H, ncols * W - gap), np.nan)   # NaN gaps show the white background
-    for i, img in enumerate(imgs):
-        r, c = divmod(i, ncols)
-        mosaic[r * H:r * H + h, c * W:c * W + w] = img
-    inch = 0.75 / w                                          # a 28-pixel digit is 0.75 inch wide
-    ax = ax or _subplots(figsize=(max(2.5, mosaic.shape[1] * inch + 0.3 + 1.1 * colorbar),
-                                  mosaic.shape[0] * inch + 0.55))[1][0]
-    image = ax.imshow(mosaic, interpolation="nearest", **imshow_kw)
-    for i, caption in enumerate(captions):
-        r, c = divmod(i, ncols)
-        text_, color, weight = caption if isinstance(caption, tuple) else (caption, "#222222", "normal")
-        ax.text(c * W + (w - 1) / 2, r * H + h + 0.5, text_, ha="center", va="top", fontsize=9,
-                color=color, fontweight=weight)
-    ax.set_axis_off()
-    return image
-
-
-def show_digits(images, labels=None, predictions=None, ncols: int = 10, ax: Axes | None = None,
-                title: str | None = None) -> AxesImage:
-    """A gallery of digits (rows of 784 pixels) with their labels and/or predictions.
-
-    A wrong prediction is written in vermillion with the true label, e.g.
-    ``3 (true 5)``, so it stands out without colour too. Labels and predictions
-    may be integers or one-hot / output rows. Returns the mosaic's ``AxesImage``.
-    """
-    imgs = _as_images(images, "show_digits")
-    n = imgs.shape[0]
-    labels = None if labels is None else _class_labels(labels, n, "show_digits")
-    preds = None if predictions is None else _class_labels(predictions, n, "show_digits")
-    shown = preds if preds is not None else labels
-    captions = [] if shown is None else [str(v) for v in shown]
-    wrong = np.flatnonzero(preds != labels) if preds is not None and labels is not None else []
-    for i in wrong:
-        captions[i] = (f"{preds[i]} (true {labels[i]})", VERMILLION, "bold")
-    image = _show_mosaic(imgs, ax, ncols, captions, False, cmap="gray_r",
-                         vmin=min(0.0, imgs.min()), vmax=max(1.0, imgs.max()))
-    if preds is None:
-        default = "Digits" if labels is None else "Digits and their labels"
-    else:
-        default = "Predictions" if labels is None else f"Predictions: {len(wrong)} of {n} wrong, true label in brackets"
-    image.axes.set_title(title or default)
-    return image
-
-
-def plot_weight_images(W, ax: Axes | None = None, ncols: int = 10, title: str | None = None) -> AxesImage:
-    """First-layer weights as images: column ``j`` of ``W`` (784 x k) is what neuron ``j`` looks for.
-
-    ``W`` may be a Network (its first layer is used). Blue pixels raise the
-    neuron's weighted input, vermillion ones lower it; the scale is symmetric
-    around 0. Returns the mosaic's ``AxesImage``.
-    """
-    W = np.asarray(W.weights[0] if hasattr(W, "weights") else W, dtype=float)
-    if W.ndim != 2:
-        raise ValueError(f"plot_weight_images expected W of shape (n_inputs, n_neurons), got {W.shape}")
-    imgs = _as_images(W.T, "plot_weight_images")     # one image per neuron = column of W
-    limit = float(np.abs(W).max()) or 1.0
-    image = _show_mosaic(imgs, ax, ncols, [f"neuron {j}" for j in range(len(imgs))], True,
-                         cmap=DIVERGING, vmin=-limit, vmax=limit)
-    image.figure.colorbar(image, ax=image.axes, label="weight", shrink=0.8)
-    image.axes.set_title(title or "First-layer weights, one image per neuron")
-    return image
-
-
-def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    """Counts ``C[i, j]`` of examples of true class ``i`` predicted as ``j`` (labels or one-hot rows)."""
-    t, p = (_class_labels(y, len(y_true), "confusion_matrix") for y in (y_true, y_pred))
-    k = n_classes or int(max(t.max(), p.max())) + 1
-    if max(t.max(), p.max()) >= k:
-        raise ValueError(f"confusion_matrix: n_classes={k}, but the labels go up to {max(t.max(), p.max())}")
-    C = np.zeros((k, k), dtype=int)
-    np.add.at(C, (t, p), 1)
-    return C
-
-
-def plot_confusion_matrix(y_true, y_pred, ax: Axes | None = None, n_classes: int | None = None,
-                          normalize: bool = False, title: str | None = None) -> AxesImage:
-    """Which classes are mistaken for which: rows are true classes, columns predictions.
-
-    ``normalize=True`` shows each row as fractions (each class's recall on the
-    diagonal). Returns the ``AxesImage``; :func:`confusion_matrix` gives the counts.
-    """
-    C = confusion_matrix(y_true, y_pred, n_classes)
-    k = C.shape[0]
-    shown = C / np.maximum(C.sum(axis=1, keepdims=True), 1) if normalize else C
-    ax = ax or _subplots(figsize=(1.8 + 0.48 * max(k, 4), 1.2 + 0.45 * max(k, 4)))[1][0]
-    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else max(C.max(), 1))
-    for (i, j), v in np.ndenumerate(shown):
-        ax.text(j, i, f"{v:.2f}" if normalize and v else f"{v:g}", ha="center", va="center",
-                fontsize=9 if k <= 10 else 7, color="white" if v > 0.55 * image.norm.vmax else "#222222")
-    ax.figure.colorbar(image, ax=ax, label="fraction of the row" if normalize else "examples", shrink=0.85)
-    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted class", ylabel="true class",
-           title=title or f"Confusion matrix (accuracy {np.trace(C) / max(C.sum(), 1):.1%})")
-    ax.grid(False)
-    return image
-

@@ -7,9 +7,7 @@ from nnlib.activations import sigmoid
 from nnlib.exercises import core
 from nnlib.exercises import forward as check
 
-
-def stub(*args):
-    raise NotImplementedError
+from _checkers import stub
 
 
 # --- dense_forward ----------------------------------------------------------------

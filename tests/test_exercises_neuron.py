@@ -6,9 +6,7 @@ from nnlib.exercises import core
 from nnlib.exercises import neuron as check
 from nnlib.exercises.core import Case
 
-
-def _stub(*args):
-    raise NotImplementedError
+from _checkers import stub
 
 
 # --- neuron_output -----------------------------------------------------------------------------
@@ -20,7 +18,7 @@ def neuron_output_solution(x, w, b):
 
 def test_neuron_output_reference_and_stub():
     assert check.neuron_output(neuron_output_solution).passed
-    assert check.neuron_output(_stub).status == core.NOT_ATTEMPTED
+    assert check.neuron_output(stub).status == core.NOT_ATTEMPTED
     assert check.neuron_output(lambda x, w, b: ...).status == core.NOT_ATTEMPTED
 
 
@@ -57,7 +55,7 @@ def batch_solution(X, w, b):
 
 def test_batch_reference_and_stub():
     assert check.batch_weighted_input(batch_solution).passed
-    assert check.batch_weighted_input(_stub).status == core.NOT_ATTEMPTED
+    assert check.batch_weighted_input(stub).status == core.NOT_ATTEMPTED
 
 
 def test_batch_loop_solution_also_passes():
@@ -156,5 +154,5 @@ def test_strict_mode_raises_on_wrong(monkeypatch):
     with pytest.raises(core.ExerciseNotPassed):
         check.and_gate([1.0, 1.0], -0.5)
     with pytest.raises(core.ExerciseNotPassed):
-        check.neuron_output(_stub)
+        check.neuron_output(stub)
     assert check.neuron_output(neuron_output_solution).passed

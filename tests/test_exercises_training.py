@@ -8,14 +8,7 @@ from nnlib.exercises import core
 from nnlib.exercises import training as check
 from nnlib.training import TrainingDiverged
 
-
-def _stub(*args):
-    raise NotImplementedError
-
-
-def hint_of(verdict):
-    assert verdict.status == core.WRONG, str(verdict)
-    return verdict.hint_id
+from _checkers import hint_of, stub
 
 
 # --- sgd_step -----------------------------------------------------------------------
@@ -23,7 +16,7 @@ def hint_of(verdict):
 
 def test_sgd_step_reference_and_stub():
     assert check.sgd_step(check.sgd_step_reference).passed
-    assert check.sgd_step(_stub).status == core.NOT_ATTEMPTED
+    assert check.sgd_step(stub).status == core.NOT_ATTEMPTED
     assert check.sgd_step(lambda params, grads, lr: ...).status == core.NOT_ATTEMPTED
 
 
@@ -88,7 +81,7 @@ def test_sgd_step_single_array_is_not_a_list():
 
 def test_minibatches_reference_and_stub():
     assert check.iterate_minibatches(check.iterate_minibatches_reference).passed
-    assert check.iterate_minibatches(_stub).status == core.NOT_ATTEMPTED
+    assert check.iterate_minibatches(stub).status == core.NOT_ATTEMPTED
 
 
 def test_minibatches_generator_with_shuffled_indices_passes():
@@ -167,7 +160,7 @@ def _by(key, pick=min):
 def test_choose_lr_reference_and_stub():
     assert check.choose_learning_rate(check.choose_learning_rate_reference).passed
     assert check.choose_learning_rate(_by(lambda h: h.val_loss[-1])).passed   # inf for diverged is fine
-    assert check.choose_learning_rate(_stub).status == core.NOT_ATTEMPTED
+    assert check.choose_learning_rate(stub).status == core.NOT_ATTEMPTED
 
 
 def test_choose_lr_training_loss_largest_first_epoch():
@@ -232,7 +225,7 @@ def test_early_stopping_reference_matches_nnlib_callback():
 
 def test_early_stopping_reference_and_stub():
     assert check.early_stopping_epoch(check.early_stopping_epoch_reference).passed
-    assert check.early_stopping_epoch(_stub).status == core.NOT_ATTEMPTED
+    assert check.early_stopping_epoch(stub).status == core.NOT_ATTEMPTED
 
 
 @pytest.mark.parametrize("mistake", ["no-patience", "one-epoch-late", "zero-based", "looked-ahead",

@@ -1,5 +1,7 @@
 """Tests of nnlib.plotting and nnlib.plot_network (headless, Agg backend)."""
 import io
+import subprocess
+import sys
 
 import matplotlib
 
@@ -368,3 +370,25 @@ def test_functions_given_an_ax_draw_on_it_without_new_figures():
     P.plot_confusion_matrix([0, 1, 1], [0, 1, 0], ax=axes[7])
     assert len(plt.get_fignums()) == n_figures
     assert all(ax.get_title() for ax in axes)
+
+
+# --- import paths after the split into plotting / plot_style / plot_digits -----------
+
+def test_split_modules_are_reachable_from_nnlib_plotting():
+    from nnlib import plot_digits, plot_style
+    from nnlib.plotting import confusion_matrix, show_digits  # the import paths tests and notebooks use
+
+    assert confusion_matrix is plot_digits.confusion_matrix and show_digits is plot_digits.show_digits
+    for name in ("show_digits", "plot_weight_images", "confusion_matrix", "plot_confusion_matrix"):
+        assert getattr(P, name) is getattr(plot_digits, name) and name in dir(P)
+    for name in ("STYLE_PATH", "BLUE", "PALETTE", "DIVERGING", "DECISION_CMAP", "use_style", "style", "_subplots"):
+        assert getattr(P, name) is getattr(plot_style, name) and name in dir(P)
+
+
+@pytest.mark.parametrize("order", [("plotting", "plot_digits", "plot_style"),
+                                   ("plot_digits", "plotting", "plot_style"),
+                                   ("plot_style", "plot_digits", "plotting")])
+def test_split_modules_import_in_any_order_in_a_fresh_interpreter(order):
+    code = "import matplotlib; matplotlib.use('Agg'); " + "; ".join(f"import nnlib.{m}" for m in order)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

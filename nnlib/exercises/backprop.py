@@ -14,11 +14,16 @@ Conventions (``book/notation.md``): rows are examples; ``W`` has shape
 ``(n_in, n_out)``; the cost ``C`` is the batch mean of the per-example costs
 ``C_x``; ``delta = dC_x/dZ`` holds one row per example, so
 ``dC/dW = X^T delta / n`` and ``dC/db = mean(delta, axis=0)``.
+
+This module holds the per-layer exercises (``sigmoid_backward``,
+``output_delta`` for BP1, ``dense_backward``). The whole-network exercise,
+``backprop``, is in :mod:`nnlib.exercises.backprop_network`, and the part-by-part
+gradient comparison that ``dense_backward`` and ``backprop`` share is in
+:mod:`nnlib.exercises.gradient_check`. Their names are re-exported here, so
+``check.backprop`` (and every name this module had) still works.
 """
 from __future__ import annotations
 
-import copy
-import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -26,9 +31,11 @@ import numpy as np
 from ..activations import sigmoid, sigmoid_prime
 from ..gradcheck import numerical_gradient
 from . import core
+from .backprop_network import (NETWORK_CASES, NETWORK_MISTAKES, _backprop_numerical,  # noqa: F401
+                               _backprop_variant, _forward, _network_case, _network_names,
+                               _unpack_network, backprop)
 from .core import Case, Mistake, Verdict
-
-RTOL, ATOL = 1e-5, 1e-7          # central differences in float64 are good to ~1e-9
+from .gradient_check import ATOL, RTOL, _check_gradients, _diagnose_part, _kind  # noqa: F401
 
 
 def _data(seed: int, *shapes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
@@ -204,190 +211,3 @@ def dense_backward(fn: Callable | None) -> Verdict:
     """
     return _check_gradients("ex-backprop-dense", fn, _dense_backward, DENSE_CASES, _unpack_dense,
                             lambda case: ["dW", "db", "dX"], DENSE_MISTAKES, ["X", "W", "delta"])
-
-
-# --- ex-backprop-network: the four equations together ------------------------------------
-
-
-def _forward(X, weights, biases):
-    activations, zs = [X], []
-    for W, b in zip(weights, biases):
-        zs.append(activations[-1] @ W + b)           # (n, n_out)
-        activations.append(sigmoid(zs[-1]))          # (n, n_out)
-    return activations, zs
-
-
-def _backprop_numerical(X, Y, weights, biases) -> list[np.ndarray]:
-    """[dC/dW^L, dC/db^L, dC/dW^{L-1}, ...] of the mean quadratic cost, numerically."""
-    weights = [np.array(W, dtype=float) for W in weights]
-    biases = [np.array(b, dtype=float) for b in biases]
-
-    def cost() -> float:
-        return float(0.5 * np.sum((_forward(X, weights, biases)[0][-1] - Y) ** 2) / X.shape[0])
-
-    out = []
-    for W, b in reversed(list(zip(weights, biases))):
-        out += [numerical_gradient(cost, W), numerical_gradient(cost, b)]
-    return out
-
-
-def _backprop_variant(bp1_prime: bool = True, bp2_prime: bool = True, average: bool = True,
-                      prime_at_a: bool = False):
-    """The four equations, with one piece optionally left out (to recognise mistakes)."""
-    def fn(X, Y, weights, biases):
-        activations, zs = _forward(X, weights, biases)
-        n, L = X.shape[0], len(weights)
-        prime = (lambda l: sigmoid_prime(activations[l + 1])) if prime_at_a else \
-            (lambda l: sigmoid_prime(zs[l]))
-        delta = (activations[-1] - Y) * (prime(L - 1) if bp1_prime else 1.0)            # BP1
-        grads_W, grads_b = [None] * L, [None] * L
-        for l in range(L - 1, -1, -1):
-            grads_b[l] = delta.mean(axis=0) * (1 if average else n)                     # BP3
-            grads_W[l] = activations[l].T @ delta / (n if average else 1)               # BP4
-            if l > 0:
-                delta = (delta @ weights[l].T) * (prime(l - 1) if bp2_prime else 1.0)   # BP2
-        return grads_W, grads_b
-    return fn
-
-
-def _network_case(seed: int, n: int, sizes: list[int], label: str) -> Case:
-    rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, sizes[0])), 2)
-    Y = rng.integers(0, 2, size=(n, sizes[-1])).astype(float)
-    weights = [np.round(rng.normal(size=(a, b)), 2) for a, b in zip(sizes[:-1], sizes[1:])]
-    biases = [np.round(rng.normal(size=b), 2) for b in sizes[1:]]
-    return Case((X, Y, weights, biases), label=label)
-
-
-NETWORK_CASES = [
-    _network_case(50, 1, [2, 2, 1], "one example, sizes [2, 2, 1]"),
-    _network_case(51, 3, [2, 3, 2], "3 examples, sizes [2, 3, 2]"),
-    _network_case(52, 4, [3, 4, 3, 2], "4 examples, sizes [3, 4, 3, 2]"),
-]
-
-NETWORK_MISTAKES = [
-    Mistake("bp1-forgot-prime", _backprop_variant(bp1_prime=False),
-            "The output layer's gradients are off: BP1 is delta^L = (a^L - y) * sigma'(z^L); "
-            "did you leave out sigma'(z^L)?"),
-    Mistake("not-averaged", _backprop_variant(average=False),
-            "The gradients are exactly n times too large: the cost is the batch mean, so "
-            "dC/dW^l = A^{l-1 T} delta^l / n and dC/db^l = mean of delta^l over the examples."),
-    Mistake("bp2-forgot-prime", _backprop_variant(bp2_prime=False),
-            "The output layer is right but the layers below are not: BP2 multiplies by the "
-            "derivative of the layer below, delta^l = (delta^{l+1} W^{l+1 T}) * sigma'(z^l)."),
-    Mistake("prime-of-a", _backprop_variant(prime_at_a=True),
-            "You evaluated sigma' at the activations a instead of the weighted inputs z: use "
-            "sigmoid_prime(zs[l]), or a * (1 - a) written with the activations directly."),
-]
-
-
-def _unpack_network(got: Any, expected: Sequence[np.ndarray]) -> list:
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise ValueError(f"Return a pair of lists (grads_W, grads_b), got {_kind(got)}.")
-    grads_W, grads_b = got
-    L = len(expected) // 2
-    for name, grads in (("grads_W", grads_W), ("grads_b", grads_b)):
-        if not isinstance(grads, (tuple, list)) or len(grads) != L:
-            raise ValueError(f"{name} must be a list with one array per layer ({L} here), "
-                             f"got {_kind(grads)}.")
-        for l, g in enumerate(grads):
-            if g is None:
-                raise ValueError(f"{name}[{l}] is still None: the loop must fill in every layer, "
-                                 f"from l = {L - 1} down to 0.")
-    out = []
-    for l in range(L - 1, -1, -1):
-        out += [grads_W[l], grads_b[l]]
-    return out
-
-
-def _network_names(case: Case) -> list[str]:
-    L = len(case.args[2])
-    names = []
-    for l in range(L - 1, -1, -1):
-        names += [f"grads_W[{l}] (dC/dW^{l + 1})", f"grads_b[{l}] (dC/db^{l + 1})"]
-    return names
-
-
-def backprop(fn: Callable | None) -> Verdict:
-    """Check ``backprop(X, Y, weights, biases) -> (grads_W, grads_b)`` against numerical gradients.
-
-    The network: sigmoid in every layer, quadratic cost averaged over the batch.
-    The output layer is compared first, then each layer below.
-    """
-    return _check_gradients("ex-backprop-network", fn, _backprop_numerical, NETWORK_CASES,
-                            _unpack_network, _network_names, NETWORK_MISTAKES,
-                            ["X", "Y", "weights", "biases"])
-
-
-# --- shared --------------------------------------------------------------------------
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
-
-
-def _check_gradients(exercise: str, fn: Callable | None, reference: Callable[..., Sequence[np.ndarray]],
-                     cases: Sequence[Case], unpack: Callable[[Any, Sequence[np.ndarray]], list],
-                     names: Callable[[Case], list[str]], mistakes: Sequence[Mistake],
-                     arg_names: Sequence[str]) -> Verdict:
-    """Compare several returned gradients with numerical ones, case by case, part by part.
-
-    The first part that differs decides the verdict. Its hint comes from the
-    first mistake whose same part matches what the learner returned, else
-    from the generic diagnosis (shape, transposed, NaN).
-    """
-    if core.is_stub(fn):
-        return core.not_attempted(exercise)
-    if not callable(fn):
-        return core.wrong(exercise, f"Pass the function itself, not a {type(fn).__name__}.",
-                          hint_id="not-callable")
-    for case in cases:
-        described = f"{case.label}\n{core.describe_args(case.args, case.kwargs, arg_names)}"
-        outcome, got, caught = core.call(fn, case.args, case.kwargs)
-        if outcome == "stub":
-            return core.not_attempted(exercise)
-        if outcome == "raised":
-            matmul = "matmul" in str(got)
-            return core.wrong(
-                exercise, f"Your function raised {type(got).__name__}: {got}", case=described,
-                hint_id="matmul-shapes" if matmul else "raised",
-                hint=("A matrix product got incompatible shapes: print the shape of each array and "
-                      "compare with the shapes in the equations (rows are examples, W is (n_in, n_out))."
-                      if matmul else "Run it on the input shown to reproduce the error."))
-        if outcome == "modified":
-            return core.wrong(exercise, "Your function changed its input arrays in place.",
-                              case=described, hint_id="in-place",
-                              hint="Compute new arrays instead of writing into the arguments.")
-        expected = reference(*copy.deepcopy(case.args))
-        try:
-            parts = unpack(got, expected)
-        except ValueError as e:
-            return core.wrong(exercise, str(e), case=described, hint_id="structure")
-        for i, (name, r, e) in enumerate(zip(names(case), parts, expected)):
-            if core.close(r, e, RTOL, ATOL):
-                continue
-            hint_id, hint = _diagnose_part(i, r, expected, case, unpack, mistakes, caught)
-            return core.wrong(exercise, f"{name} is not right yet (compared with a numerical gradient).",
-                              case=described, expected=e, received=core._as_shown(r),
-                              hint_id=hint_id, hint=hint)
-    return core.correct(exercise, f"Well done: every gradient matches the numerical gradient on all "
-                                  f"{len(cases)} test cases.")
-
-
-def _diagnose_part(i: int, received: Any, expected: Sequence[np.ndarray], case: Case, unpack,
-                   mistakes: Sequence[Mistake], caught: list) -> tuple[str | None, str | None]:
-    """Hint for part ``i``: a mistake whose part ``i`` equals ``received``, else a generic one."""
-    for m in mistakes:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                theirs = unpack(m.fn(*copy.deepcopy(case.args)), expected)
-            except Exception:
-                continue
-        if i < len(theirs) and core.close(received, theirs[i], RTOL, ATOL):
-            return m.id, m.hint
-    return core.diagnose(received, expected[i], case, (), caught, RTOL, ATOL)
