@@ -47,12 +47,14 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    _KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
+
     def as_dict(self) -> dict[str, list]:
-        return {k: list(getattr(self, k)) for k in ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")}
+        return {k: list(getattr(self, k)) for k in self._KEYS}
 
     def last(self) -> dict[str, float]:
-        """The most recent epoch's numbers."""
-        return {k: v[-1] for k, v in self.as_dict().items() if v}
+        """The most recent epoch's numbers (without copying the lists)."""
+        return {k: getattr(self, k)[-1] for k in self._KEYS if getattr(self, k)}
 
 
 class Callback:
