@@ -6,7 +6,7 @@ One module per concept, in the order the book introduces them:
 - :mod:`nnlib.activations`: step, sigmoid, tanh, ReLU, leaky ReLU, softmax and derivatives
 - :mod:`nnlib.losses`: quadratic, binary and categorical cross-entropy and gradients
 - :mod:`nnlib.initializers`, :mod:`nnlib.layers`, :mod:`nnlib.network`: forward and backpropagation
-- :mod:`nnlib.optimizers`, :mod:`nnlib.training`: SGD, momentum, regularisation, ``fit``
+- :mod:`nnlib.optimizers`, :mod:`nnlib.training`, :mod:`nnlib.callbacks`: SGD, momentum, regularisation, ``fit``, early stopping
 - :mod:`nnlib.gradcheck`: numerical gradients to check backprop
 - :mod:`nnlib.datasets`, :mod:`nnlib.digits`, :mod:`nnlib.io`
 - :mod:`nnlib.plotting` (with :mod:`nnlib.plot_style`, :mod:`nnlib.plot_digits`,

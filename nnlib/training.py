@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .callbacks import Callback, EarlyStopping, LambdaCallback  # noqa: F401 (re-exported)
 from .initializers import as_rng
 from .network import accuracy
 from .optimizers import SGD
@@ -41,13 +42,13 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
 
+    _KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")    # not a field: no annotation
+
     def __getitem__(self, key: str) -> list:
         return getattr(self, key)
 
     def __len__(self) -> int:
         return len(self.epoch)
-
-    _KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
 
     def as_dict(self) -> dict[str, list]:
         return {k: list(getattr(self, k)) for k in self._KEYS}
@@ -55,51 +56,6 @@ class History:
     def last(self) -> dict[str, float]:
         """The most recent epoch's numbers (without copying the lists)."""
         return {k: getattr(self, k)[-1] for k in self._KEYS if getattr(self, k)}
-
-
-class Callback:
-    """Hooks called by :func:`fit`. Override what you need; ``state`` is the :class:`TrainState`.
-
-    Set ``state.stop = True`` in any hook to end training after the current batch.
-    """
-
-    def on_train_begin(self, state: "TrainState") -> None: ...
-    def on_batch_end(self, state: "TrainState") -> None: ...
-    def on_epoch_end(self, state: "TrainState") -> None: ...
-    def on_train_end(self, state: "TrainState") -> None: ...
-
-
-class LambdaCallback(Callback):
-    """Wrap a plain function ``f(state)`` as an end-of-epoch callback."""
-
-    def __init__(self, on_epoch_end: Callable[["TrainState"], None]) -> None:
-        self._f = on_epoch_end
-
-    def on_epoch_end(self, state: "TrainState") -> None:
-        self._f(state)
-
-
-class EarlyStopping(Callback):
-    """Stop when the validation loss has not improved for ``patience`` epochs,
-    and put back the weights of the best epoch."""
-
-    def __init__(self, patience: int = 5, monitor: str = "val_loss") -> None:
-        self.patience, self.monitor = patience, monitor
-        self.best = math.inf
-        self.best_epoch = -1
-        self._best_params = None
-
-    def on_epoch_end(self, state: "TrainState") -> None:
-        value = state.history[self.monitor][-1]
-        if value < self.best:
-            self.best, self.best_epoch = value, state.epoch
-            self._best_params = state.net.get_params()
-        elif state.epoch - self.best_epoch >= self.patience:
-            state.stop = True
-
-    def on_train_end(self, state: "TrainState") -> None:
-        if self._best_params is not None:
-            state.net.set_params(self._best_params)
 
 
 @dataclass
@@ -114,7 +70,6 @@ class TrainState:
     epoch: int = 0
     batch: int = 0
     step: int = 0
-    batch_loss: float = float("nan")
     stop: bool = False
 
 
