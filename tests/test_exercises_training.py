@@ -1,11 +1,10 @@
 """Checkers of chapter 6 (training): references pass, stubs are not attempted, realistic mistakes get their hint."""
-import math
-
 import numpy as np
 import pytest
 
 from nnlib.exercises import core
 from nnlib.exercises import training as check
+from nnlib.exercises.tuning import _choose_by
 from nnlib.training import TrainingDiverged
 
 from _checkers import hint_of, stub
@@ -146,15 +145,8 @@ def test_minibatches_shuffled_batch_order_only():
 
 
 def _by(key, pick=min):
-    def choose(lrs, train_with):
-        scores = {}
-        for lr in lrs:
-            try:
-                scores[lr] = key(train_with(lr))
-            except TrainingDiverged:
-                scores[lr] = math.inf
-        return pick(scores, key=scores.get)
-    return choose
+    """Choose by ``key`` of each History, a diverged run scoring inf (a correct way to skip it)."""
+    return _choose_by(key, pick=pick, on_diverge="inf")
 
 
 def test_choose_lr_reference_and_stub():

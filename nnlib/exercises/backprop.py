@@ -19,8 +19,9 @@ This module holds the per-layer exercises (``sigmoid_backward``,
 ``output_delta`` for BP1, ``dense_backward``). The whole-network exercise,
 ``backprop``, is in :mod:`nnlib.exercises.backprop_network`, and the part-by-part
 gradient comparison that ``dense_backward`` and ``backprop`` share is in
-:mod:`nnlib.exercises.gradient_check`. Their names are re-exported here, so
-``check.backprop`` (and every name this module had) still works.
+:mod:`nnlib.exercises.gradient_check`. ``backprop`` (with the cases and
+wrong variants the tests use) is re-exported here, so the chapter needs only
+``check.backprop``.
 """
 from __future__ import annotations
 
@@ -31,11 +32,9 @@ import numpy as np
 from ..activations import sigmoid, sigmoid_prime
 from ..gradcheck import numerical_gradient
 from . import core
-from .backprop_network import (NETWORK_CASES, NETWORK_MISTAKES, _backprop_numerical,  # noqa: F401
-                               _backprop_variant, _forward, _network_case, _network_names,
-                               _unpack_network, backprop)
+from .backprop_network import NETWORK_CASES, _backprop_variant, backprop  # noqa: F401 (re-exported)
 from .core import Case, Mistake, Verdict
-from .gradient_check import ATOL, RTOL, _check_gradients, _diagnose_part, _kind  # noqa: F401
+from .gradient_check import ATOL, RTOL, _check_gradients, _kind
 
 
 def _data(seed: int, *shapes: tuple[int, ...]) -> tuple[np.ndarray, ...]:

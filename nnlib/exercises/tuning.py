@@ -73,18 +73,23 @@ _LR_CASES = [
 ]
 
 
+def _choose_by(key, pick=min, on_diverge="skip"):
+    """A ``choose_learning_rate`` that scores each run's History with ``key`` and picks with
+    ``pick``; a diverged run is skipped, or scored ``"nan"`` or ``"inf"`` (``on_diverge``)."""
+    def choose(lrs, train_with):
+        scores = {}
+        for lr in lrs:
+            try:
+                scores[lr] = key(train_with(lr))
+            except TrainingDiverged:
+                if on_diverge != "skip":
+                    scores[lr] = float(on_diverge)
+        return pick(scores, key=scores.get)
+    return choose
+
+
 def _lr_mistakes() -> list[Mistake]:
-    def by(key, pick=min, on_diverge="skip"):
-        def choose(lrs, train_with):
-            scores = {}
-            for lr in lrs:
-                try:
-                    scores[lr] = key(train_with(lr))
-                except TrainingDiverged:
-                    if on_diverge == "nan":
-                        scores[lr] = math.nan
-            return pick(scores, key=scores.get)
-        return choose
+    by = _choose_by
     return [
         Mistake("used-training-loss", by(lambda h: h.loss[-1]),
                 "You chose by the *training* loss. A large learning rate can fit the training set "
