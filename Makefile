@@ -1,7 +1,8 @@
 # Neural networks from scratch: set-up, build and tests.
 #
 #   make book    create .venv, install the pinned packages, run every notebook, build _build/html
-#   make test    the whole suite: unit tests, notebooks (as given and solved), website, browser test
+#   make test    the whole suite: lint and architecture, unit tests, notebooks (as given and solved), website, browser test
+#   make lint    ruff (lint and format), the layer contracts (import-linter) and mypy
 #   make lab     JupyterLab on book/
 #   make bench   run the scripts in benchmarks/
 #   make clean   remove what the build made (make distclean also removes .venv and node_modules)
@@ -13,7 +14,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help venv vendor site book test test-unit test-notebooks test-solved test-site lab bench clean distclean
+.PHONY: help venv vendor site book lint test test-unit test-notebooks test-solved test-site lab bench clean distclean
 
 # Python 3.11 creates the environment; set PYTHON=/path/to/python3.11 to choose another.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -43,7 +44,7 @@ START = SECONDS=0;
 DONE  = echo "make $@: done in $${SECONDS} s"
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# *//'
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
 
 # --- environment -------------------------------------------------------------------
 
@@ -107,8 +108,19 @@ book: site
 
 # --- tests -------------------------------------------------------------------------
 
-test: test-unit test-notebooks test-solved test-site
+test: lint test-unit test-notebooks test-solved test-site
 	@echo "make test: all steps passed"
+
+# Lint and format (ruff, over the Python code and the notebooks), the architecture (import-linter:
+# the layers of CONTRIBUTING.md, no import cycles) and the types of nnlib (mypy). `ruff format .`
+# fixes a format error.
+lint: venv
+	@$(START) \
+	$(BIN)/ruff check .; \
+	$(BIN)/ruff format --check .; \
+	$(BIN)/lint-imports --no-cache; \
+	$(BIN)/mypy; \
+	$(DONE)
 
 # Unit tests of nnlib and the checkers, and the book hygiene tests.
 test-unit: venv

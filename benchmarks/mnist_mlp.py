@@ -35,9 +35,10 @@ Run it from the repository root::
     python benchmarks/mnist_mlp.py --runs 5 --batch-sizes 10,30,100 --no-torch
 
 MNIST comes from ``../shared/data/mnist.pkl.gz`` (next to the repository) when it is
-there, else from :func:`nnlib.datasets.load_mnist` (which downloads it once), else from
-the subset shipped with nnlib (:func:`nnlib.datasets.load_digits`), with a printed note.
+there, else from :func:`nnlib.data.load_mnist` (which downloads it once), else from
+the subset shipped with nnlib (:func:`nnlib.data.load_digits`), with a printed note.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,44 +61,51 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.pkl.gz"
 SIZES = [784, 30, 10]
 ETA = 3.0
-TARGETS = {   # float64 targets of the Speed issue, on the 2-core reference machine, full data
-    "epoch_s_b10": 0.4, "vs_reference_b10": 5.0, "vs_torch_b10": 4.0, "vs_torch_b100": 1.5,
+TARGETS = {  # float64 targets of the Speed issue, on the 2-core reference machine, full data
+    "epoch_s_b10": 0.4,
+    "vs_reference_b10": 5.0,
+    "vs_torch_b10": 4.0,
+    "vs_torch_b100": 1.5,
     "accuracy_points": 0.5,
 }
 
 
 # --- data ------------------------------------------------------------------------------------
 
+
 def load_data(n_train: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
     """Training images and one-hot labels, test images and labels (float64), and where they came from."""
     source = None
     if SHARED_MNIST.is_file():
         try:
-            from nnlib.datasets import load_mnist
+            from nnlib.data import load_mnist
+
             d = load_mnist(path=SHARED_MNIST)
             parts = (d.X_train, d.y_train, d.X_test, d.y_test)
-        except ImportError:               # an nnlib without datasets: read the pickle directly
+        except ImportError:  # an nnlib without datasets: read the pickle directly
             with gzip.open(SHARED_MNIST, "rb") as f:
                 (Xtr, ytr), _, (Xte, yte) = pickle.load(f, encoding="latin1")
             parts = (Xtr, ytr, Xte, yte)
         source = f"MNIST from {SHARED_MNIST}"
     if source is None:
         try:
-            from nnlib.datasets import load_mnist
+            from nnlib.data import load_mnist
+
             d = load_mnist()
-            parts, source = (d.X_train, d.y_train, d.X_test, d.y_test), "MNIST from nnlib.datasets.load_mnist()"
-        except Exception as e:            # no datasets module yet, offline, ...
+            parts, source = (d.X_train, d.y_train, d.X_test, d.y_test), "MNIST from nnlib.data.load_mnist()"
+        except Exception as e:  # no datasets module yet, offline, ...
             print(f"note: MNIST is not available ({type(e).__name__}: {e});")
-            print("      falling back to the subset shipped with nnlib (nnlib.datasets.load_digits()):")
+            print("      falling back to the subset shipped with nnlib (nnlib.data.load_digits()):")
             print("      15,000 training images, so the timings are NOT comparable with the targets.")
-            from nnlib.datasets import load_digits
+            from nnlib.data import load_digits
+
             d = load_digits()
-            parts, source = (d.X_train, d.y_train, d.X_test, d.y_test), "nnlib.datasets.load_digits() subset"
+            parts, source = (d.X_train, d.y_train, d.X_test, d.y_test), "nnlib.data.load_digits() subset"
     Xtr, ytr, Xte, yte = (np.asarray(p) for p in parts)
     if n_train is not None:
         Xtr, ytr = Xtr[:n_train], ytr[:n_train]
     Xtr = np.ascontiguousarray(Xtr, dtype=np.float64)
-    Ytr = np.eye(10)[ytr]                                                # (n, 10) one-hot
+    Ytr = np.eye(10)[ytr]  # (n, 10) one-hot
     return Xtr, Ytr, np.ascontiguousarray(Xte, dtype=np.float64), np.asarray(yte), source
 
 
@@ -105,10 +113,13 @@ def blas_threads() -> tuple[int, str]:
     """Threads of numpy's BLAS (threadpoolctl when installed, else the CPU count) and a description."""
     try:
         from threadpoolctl import threadpool_info
+
         for info in threadpool_info():
             if info.get("user_api") == "blas":
-                desc = (f"{info.get('internal_api')} {info.get('version')}, "
-                        f"kernel {info.get('architecture')}, {info['num_threads']} threads")
+                desc = (
+                    f"{info.get('internal_api')} {info.get('version')}, "
+                    f"kernel {info.get('architecture')}, {info['num_threads']} threads"
+                )
                 return int(info["num_threads"]), desc
     except ImportError:
         pass
@@ -118,6 +129,7 @@ def blas_threads() -> tuple[int, str]:
 
 
 # --- the implementations ----------------------------------------------------------------------
+
 
 def epoch_orders(seed: int, n: int, epochs: int) -> list[np.ndarray]:
     """The sample order of each epoch, exactly as ``nnlib.fit(..., rng=seed)`` draws it."""
@@ -135,8 +147,16 @@ def train_nnlib(params0, X, Y, orders, batch_size, dtype, train_metrics) -> tupl
     net = Network(SIZES, activation="sigmoid", loss="quadratic", init="gaussian", dtype=dtype)
     net.set_params(params0)
     start = time.perf_counter()
-    net.fit(X, Y, epochs=len(orders), batch_size=batch_size, lr=ETA, progress=False,
-            rng=ORDER_SEED, train_metrics=train_metrics)                # draws `orders` again
+    net.fit(
+        X,
+        Y,
+        epochs=len(orders),
+        batch_size=batch_size,
+        lr=ETA,
+        progress=False,
+        rng=ORDER_SEED,
+        train_metrics=train_metrics,
+    )  # draws `orders` again
     return net, time.perf_counter() - start
 
 
@@ -158,11 +178,11 @@ def _backprop(weights, biases, x, y):
         zs.append(z)
         activation = _sigmoid(z)
         activations.append(activation)
-    delta = (activations[-1] - y) * _sigmoid_prime(zs[-1])              # BP1
-    nabla_b[-1] = delta                                                  # BP3
-    nabla_w[-1] = np.dot(delta, activations[-2].transpose())             # BP4
+    delta = (activations[-1] - y) * _sigmoid_prime(zs[-1])  # BP1
+    nabla_b[-1] = delta  # BP3
+    nabla_w[-1] = np.dot(delta, activations[-2].transpose())  # BP4
     for l in range(2, len(weights) + 1):
-        delta = np.dot(weights[-l + 1].transpose(), delta) * _sigmoid_prime(zs[-l])   # BP2
+        delta = np.dot(weights[-l + 1].transpose(), delta) * _sigmoid_prime(zs[-l])  # BP2
         nabla_b[-l] = delta
         nabla_w[-l] = np.dot(delta, activations[-l - 1].transpose())
     return nabla_b, nabla_w
@@ -170,15 +190,15 @@ def _backprop(weights, biases, x, y):
 
 def train_reference(params0, X, Y, orders, batch_size):
     """Nielsen's ``SGD`` / ``update_mini_batch``: one example at a time inside each mini-batch."""
-    weights = [params0[0].T.copy(), params0[2].T.copy()]               # nnlib's W is his w^T
+    weights = [params0[0].T.copy(), params0[2].T.copy()]  # nnlib's W is his w^T
     biases = [params0[1].reshape(-1, 1).copy(), params0[3].reshape(-1, 1).copy()]
     for order in orders:
         for start in range(0, len(order), batch_size):
-            mini_batch = order[start:start + batch_size]
+            mini_batch = order[start : start + batch_size]
             nabla_b = [np.zeros(b.shape) for b in biases]
             nabla_w = [np.zeros(w.shape) for w in weights]
             for i in mini_batch:
-                x, y = X[i].reshape(-1, 1), Y[i].reshape(-1, 1)        # (784, 1), (10, 1)
+                x, y = X[i].reshape(-1, 1), Y[i].reshape(-1, 1)  # (784, 1), (10, 1)
                 delta_nabla_b, delta_nabla_w = _backprop(weights, biases, x, y)
                 nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
                 nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
@@ -190,29 +210,30 @@ def train_reference(params0, X, Y, orders, batch_size):
 
 def reference_accuracy(model, X_test, y_test) -> float:
     (w1, w2), (b1, b2) = model
-    a = _sigmoid(_sigmoid(X_test @ w1.T + b1.T) @ w2.T + b2.T)          # all test images at once
+    a = _sigmoid(_sigmoid(X_test @ w1.T + b1.T) @ w2.T + b2.T)  # all test images at once
     return float(np.mean(a.argmax(axis=1) == y_test))
 
 
 def train_torch(torch, params0, X, Y, orders, batch_size, dtype):
     """The same network and loop in PyTorch (eager mode, CPU)."""
     tdtype = {np.float64: torch.float64, np.float32: torch.float32}[dtype]
-    model = torch.nn.Sequential(torch.nn.Linear(784, 30), torch.nn.Sigmoid(),
-                                torch.nn.Linear(30, 10), torch.nn.Sigmoid()).to(tdtype)
-    with torch.no_grad():                                                # same initial weights
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 30), torch.nn.Sigmoid(), torch.nn.Linear(30, 10), torch.nn.Sigmoid()
+    ).to(tdtype)
+    with torch.no_grad():  # same initial weights
         for linear, W, b in ((model[0], params0[0], params0[1]), (model[2], params0[2], params0[3])):
-            linear.weight.copy_(torch.from_numpy(W.T.copy()))           # torch stores (n_out, n_in)
+            linear.weight.copy_(torch.from_numpy(W.T.copy()))  # torch stores (n_out, n_in)
             linear.bias.copy_(torch.from_numpy(b))
     opt = torch.optim.SGD(model.parameters(), lr=ETA)
     Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
     for order in orders:
         order = torch.from_numpy(order)
         for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             xb, yb = Xt[idx], Yt[idx]
             opt.zero_grad()
             a = model(xb)
-            loss = 0.5 * ((a - yb) ** 2).sum() / xb.shape[0]             # nnlib's quadratic cost
+            loss = 0.5 * ((a - yb) ** 2).sum() / xb.shape[0]  # nnlib's quadratic cost
             loss.backward()
             opt.step()
     return model
@@ -233,10 +254,10 @@ ORDER_SEED = 1
 @dataclass
 class Result:
     name: str
-    times: list[float] = field(default_factory=list)      # training-loop seconds per epoch, one per run
+    times: list[float] = field(default_factory=list)  # training-loop seconds per epoch, one per run
     fit_times: list[float] = field(default_factory=list)  # nnlib only: fit's seconds per epoch
     accuracy: float = float("nan")
-    identical_runs: bool = True                             # every run ended with the same weights
+    identical_runs: bool = True  # every run ended with the same weights
     _last: list | None = None
 
     @property
@@ -247,8 +268,13 @@ class Result:
     def fit_median(self) -> float:
         return statistics.median(self.fit_times) if self.fit_times else float("nan")
 
-    def record(self, seconds_per_epoch: float, accuracy: float, params: list[np.ndarray],
-               fit_seconds_per_epoch: float | None = None) -> None:
+    def record(
+        self,
+        seconds_per_epoch: float,
+        accuracy: float,
+        params: list[np.ndarray],
+        fit_seconds_per_epoch: float | None = None,
+    ) -> None:
         self.times.append(seconds_per_epoch)
         if fit_seconds_per_epoch is not None:
             self.fit_times.append(fit_seconds_per_epoch)
@@ -273,8 +299,14 @@ def run_batch_size(bs, args, data, params0, torch) -> dict[str, Result]:
             f64 = name.endswith("64")
             fit_s = None
             if name.startswith("nnlib"):
-                args_ = (params0 if f64 else p32, X if f64 else X32, Y if f64 else Y32, orders, bs,
-                         np.float64 if f64 else np.float32)
+                args_ = (
+                    params0 if f64 else p32,
+                    X if f64 else X32,
+                    Y if f64 else Y32,
+                    orders,
+                    bs,
+                    np.float64 if f64 else np.float32,
+                )
                 net, train_s = train_nnlib(*args_, train_metrics=False)
                 net_fit, fit_s = train_nnlib(*args_, train_metrics=True)
                 acc = float(np.mean(net.classify(X_test if f64 else X_test32) == y_test))
@@ -287,37 +319,56 @@ def run_batch_size(bs, args, data, params0, torch) -> dict[str, Result]:
                 acc, params = reference_accuracy(model, X_test, y_test), model[0] + model[1]
             else:
                 t0 = time.perf_counter()
-                model = train_torch(torch, params0 if f64 else p32, X if f64 else X32,
-                                    Y if f64 else Y32, orders, bs, np.float64 if f64 else np.float32)
+                model = train_torch(
+                    torch,
+                    params0 if f64 else p32,
+                    X if f64 else X32,
+                    Y if f64 else Y32,
+                    orders,
+                    bs,
+                    np.float64 if f64 else np.float32,
+                )
                 train_s = time.perf_counter() - t0
                 acc = torch_accuracy(torch, model, X_test, y_test)
                 params = [p.detach().numpy().copy() for p in model.parameters()]
             res.record(train_s / E, acc, params, None if fit_s is None else fit_s / E)
             fit_note = "" if fit_s is None else f" (fit {fit_s / E:.3f})"
-            print(f"  batch {bs:>3}, run {run + 1}/{args.runs}: {name:<22} train {train_s / E:7.3f} s/epoch"
-                  f"{fit_note}, test accuracy {100 * acc:.2f} %", flush=True)
+            print(
+                f"  batch {bs:>3}, run {run + 1}/{args.runs}: {name:<22} train {train_s / E:7.3f} s/epoch"
+                f"{fit_note}, test accuracy {100 * acc:.2f} %",
+                flush=True,
+            )
     return results
 
 
 def print_table(all_results: dict[int, dict[str, Result]], epochs: int) -> None:
     acc_label = f"test acc ({epochs} epoch{'s' if epochs > 1 else ''})"
-    print(f"\nseconds per epoch, median of {len(next(iter(all_results.values()))['nnlib float64'].times)} runs"
-          f" (train: the training; fit: nnlib's default fit, History pass included)")
-    print(f"{'batch':>5}  {'implementation':<22} {'train':>7} {'fit':>7}  {'train, every run':<22}"
-          f" {acc_label:>19}  {'reference/this':>14} {'torch/this':>10}")
+    print(
+        f"\nseconds per epoch, median of {len(next(iter(all_results.values()))['nnlib float64'].times)} runs"
+        f" (train: the training; fit: nnlib's default fit, History pass included)"
+    )
+    print(
+        f"{'batch':>5}  {'implementation':<22} {'train':>7} {'fit':>7}  {'train, every run':<22}"
+        f" {acc_label:>19}  {'reference/this':>14} {'torch/this':>10}"
+    )
     for bs, results in all_results.items():
         ref = results["reference per-example"].median
         for name, r in results.items():
             same = "torch float64" if "64" in name else "torch float32"
-            torch_ratio = (f"{results[same].median / r.median:9.2f}x"
-                           if same in results and not name.startswith("torch") else "")
+            torch_ratio = (
+                f"{results[same].median / r.median:9.2f}x" if same in results and not name.startswith("torch") else ""
+            )
             runs = " ".join(f"{t:.3f}" for t in r.times)
             fit = f"{r.fit_median:7.3f}" if r.fit_times else f"{'':>7}"
-            print(f"{bs:>5}  {name:<22} {r.median:7.3f} {fit}  {runs:<22} {100 * r.accuracy:>17.2f} %"
-                  f"  {ref / r.median:>13.2f}x {torch_ratio:>10}")
+            print(
+                f"{bs:>5}  {name:<22} {r.median:7.3f} {fit}  {runs:<22} {100 * r.accuracy:>17.2f} %"
+                f"  {ref / r.median:>13.2f}x {torch_ratio:>10}"
+            )
         print()
-    print("reference/this and torch/this: how many times faster this training is than the "
-          "per-example loop and than PyTorch CPU in the same dtype (> 1: this one is faster).")
+    print(
+        "reference/this and torch/this: how many times faster this training is than the "
+        "per-example loop and than PyTorch CPU in the same dtype (> 1: this one is faster)."
+    )
 
 
 def check_targets(all_results, full_data: bool) -> None:
@@ -332,14 +383,19 @@ def check_targets(all_results, full_data: bool) -> None:
         r = all_results[bs]
         nn, other = r["nnlib float64"], r[baseline]
         q, q_fit = other.median / nn.median, other.median / nn.fit_median
-        checks.append((f"batch {bs}: >= {minimum}x faster than {what}",
-                       f"{q:.2f}x (counting fit: {q_fit:.2f}x)", q >= minimum))
+        checks.append(
+            (f"batch {bs}: >= {minimum}x faster than {what}", f"{q:.2f}x (counting fit: {q_fit:.2f}x)", q >= minimum)
+        )
 
     if 10 in all_results:
         nn = all_results[10]["nnlib float64"]
-        checks.append((f"batch 10: an epoch in <= {TARGETS['epoch_s_b10']} s",
-                       f"{nn.median:.3f} s (fit with its History pass: {nn.fit_median:.3f} s)",
-                       nn.median <= TARGETS["epoch_s_b10"]))
+        checks.append(
+            (
+                f"batch 10: an epoch in <= {TARGETS['epoch_s_b10']} s",
+                f"{nn.median:.3f} s (fit with its History pass: {nn.fit_median:.3f} s)",
+                nn.median <= TARGETS["epoch_s_b10"],
+            )
+        )
         ratio("ref", 10, TARGETS["vs_reference_b10"], "reference per-example", "the per-example loop")
         if "torch float64" in all_results[10]:
             ratio("torch", 10, TARGETS["vs_torch_b10"], "torch float64", "PyTorch CPU")
@@ -347,8 +403,13 @@ def check_targets(all_results, full_data: bool) -> None:
         ratio("torch", 100, TARGETS["vs_torch_b100"], "torch float64", "PyTorch CPU")
     for bs, r in all_results.items():
         gap = 100 * abs(r["nnlib float64"].accuracy - r["reference per-example"].accuracy)
-        checks.append((f"batch {bs}: test accuracy within {TARGETS['accuracy_points']} points of the "
-                       f"reference loop", f"{gap:.2f} points", gap <= TARGETS["accuracy_points"]))
+        checks.append(
+            (
+                f"batch {bs}: test accuracy within {TARGETS['accuracy_points']} points of the reference loop",
+                f"{gap:.2f} points",
+                gap <= TARGETS["accuracy_points"],
+            )
+        )
     for what, got, ok in checks:
         print(f"  {'met   ' if ok else 'MISSED'}  {what}: {got}")
 
@@ -363,8 +424,7 @@ def machine_facts(threads_desc: str, torch, load_before) -> None:
     print("\nmachine:")
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     print(f"  CPU: {cpu}, os.cpu_count() = {os.cpu_count()}; {platform.platform()}")
@@ -376,12 +436,16 @@ def machine_facts(threads_desc: str, torch, load_before) -> None:
         print(f"  torch {torch.__version__}, {torch.get_num_threads()} threads")
     A = np.random.default_rng(0).random((1000, 1000))
     best = min(_seconds(lambda: A @ A) for _ in range(5))
-    print(f"  calibration: a 1000 x 1000 float64 matmul runs at {2e9 / best / 1e9:.0f} GFlop/s "
-          f"(best of 5; compare runs on a shared or throttled machine with this)")
+    print(
+        f"  calibration: a 1000 x 1000 float64 matmul runs at {2e9 / best / 1e9:.0f} GFlop/s "
+        f"(best of 5; compare runs on a shared or throttled machine with this)"
+    )
     if hasattr(os, "getloadavg"):
         after = os.getloadavg()
-        print(f"  load average (1 min) before / after: {load_before[0]:.2f} / {after[0]:.2f}"
-              f"  (above ~0.5 other processes shared the CPU: timings are noisier and slower)")
+        print(
+            f"  load average (1 min) before / after: {load_before[0]:.2f} / {after[0]:.2f}"
+            f"  (above ~0.5 other processes shared the CPU: timings are noisier and slower)"
+        )
 
 
 def main(argv=None) -> int:
@@ -391,8 +455,9 @@ def main(argv=None) -> int:
     p.add_argument("--batch-sizes", default="10,100", help="comma-separated, e.g. 10,100")
     p.add_argument("--quick", action="store_true", help="5,000 training images: a smoke test")
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even when installed")
-    p.add_argument("--torch-threads", type=int, default=None,
-                   help="threads for PyTorch (default: as many as numpy's BLAS uses)")
+    p.add_argument(
+        "--torch-threads", type=int, default=None, help="threads for PyTorch (default: as many as numpy's BLAS uses)"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     args = p.parse_args(argv)
     if args.runs < 1 or args.epochs < 1:
@@ -407,21 +472,22 @@ def main(argv=None) -> int:
     if not args.no_torch:
         try:
             import torch
+
             torch.set_num_threads(args.torch_threads or threads)
         except ImportError:
-            print("note: PyTorch is not installed; skipping it "
-                  "(pip install torch, CPU build, to compare)")
+            print("note: PyTorch is not installed; skipping it (pip install torch, CPU build, to compare)")
     print(f"data: {source}: {len(Xtr):,} training images, {len(Xte):,} test images")
-    print(f"network {SIZES}, sigmoid, quadratic cost, SGD eta = {ETA}, gaussian N(0, 1) init "
-          f"(seed {args.seed}), shuffle seed {ORDER_SEED}; {args.epochs} epoch(s) per run, {args.runs} runs\n")
+    print(
+        f"network {SIZES}, sigmoid, quadratic cost, SGD eta = {ETA}, gaussian N(0, 1) init "
+        f"(seed {args.seed}), shuffle seed {ORDER_SEED}; {args.epochs} epoch(s) per run, {args.runs} runs\n"
+    )
 
-    params0 = Network(SIZES, activation="sigmoid", loss="quadratic", init="gaussian",
-                      rng=args.seed).get_params()                       # W0, b0, W1, b1 (float64)
-    all_results = {bs: run_batch_size(bs, args, (Xtr, Ytr, Xte, yte), params0, torch)
-                   for bs in batch_sizes}
+    params0 = Network(
+        SIZES, activation="sigmoid", loss="quadratic", init="gaussian", rng=args.seed
+    ).get_params()  # W0, b0, W1, b1 (float64)
+    all_results = {bs: run_batch_size(bs, args, (Xtr, Ytr, Xte, yte), params0, torch) for bs in batch_sizes}
     print_table(all_results, args.epochs)
-    same = all(r.identical_runs for res in all_results.values()
-               for k, r in res.items() if k.startswith("nnlib"))
+    same = all(r.identical_runs for res in all_results.values() for k, r in res.items() if k.startswith("nnlib"))
     print(f"nnlib: every run of a configuration ended with bit-identical weights: {'yes' if same else 'NO'}")
     check_targets(all_results, full_data)
     machine_facts(threads_desc, torch, load_before)

@@ -12,10 +12,11 @@ The table :data:`ACTIVATIONS` maps a name to an :class:`Activation`, which
 bundles the function, its derivative and the rule backpropagation uses to go
 from ``dC/da`` to ``dC/dz``. Look one up with :func:`get_activation`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -25,6 +26,7 @@ LEAKY_SLOPE = 0.01
 
 
 # --- the functions ---------------------------------------------------------
+
 
 def identity(z: np.ndarray) -> np.ndarray:
     """a = z (a "linear" unit)."""
@@ -140,6 +142,7 @@ def softmax_backward(z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.nda
 
 # --- the table -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Activation:
     """An activation function with its derivative.
@@ -164,7 +167,7 @@ class Activation:
     def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         if self.jacobian_backward is not None:
             return self.jacobian_backward(z, a, grad_a)
-        if self.prime_from_a is not None:       # sigma'(z) from a = sigma(z), kept by forward
+        if self.prime_from_a is not None:  # sigma'(z) from a = sigma(z), kept by forward
             return grad_a * self.prime_from_a(a)
         return grad_a * self.prime(z)
 

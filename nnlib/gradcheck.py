@@ -8,9 +8,10 @@ The error of this estimate shrinks like h^2, so with float64 and h = 1e-5 it
 agrees with a correct analytic gradient to about 1e-8 (relative). A bug
 in backprop shows up as a relative error of order 1.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-12) -> float:
     that are zero up to rounding, where an elementwise ratio would be noise.
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), floor))
+    return float(np.linalg.norm(a - b) / max(float(np.linalg.norm(a) + np.linalg.norm(b)), floor))
 
 
 def check_gradients(net, X, Y, h: float = 1e-5) -> float:

@@ -15,14 +15,14 @@ name               std of each weight           when
 ``he``             sqrt(2 / n_in)               ReLU (He et al. 2015)
 =================  ===========================  ===================================
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from .lookup import lookup
-
 
 
 def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:

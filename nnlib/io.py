@@ -5,12 +5,15 @@ string ``config`` describing the architecture. Loading uses
 ``np.load(..., allow_pickle=False)``, so a file can never run code; a file
 that contains a pickled object is refused with a clear error.
 """
+
 from __future__ import annotations
 
 import json
 import os
 
 import numpy as np
+
+from .network import Network
 
 FORMAT = "nnlib-network/1"
 
@@ -32,24 +35,31 @@ def save(net, path: str | os.PathLike) -> None:
 
 def load(path: str | os.PathLike):
     """Read a network written by :func:`save`."""
-    from .network import Network
-
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
     except ValueError as e:
         if "allow_pickle" in str(e):  # numpy: "Object arrays cannot be loaded when allow_pickle=False"
-            raise ValueError(f"refusing to load {path!s}: it contains a pickled Python object, which could "
-                             f"run arbitrary code. nnlib files hold plain arrays only.") from None
+            raise ValueError(
+                f"refusing to load {path!s}: it contains a pickled Python object, which could "
+                f"run arbitrary code. nnlib files hold plain arrays only."
+            ) from None
         raise ValueError(f"{path!s} is not an nnlib network file (.npz): {e}") from None
     if "config" not in arrays:
-        raise ValueError(f"{path!s} is not an nnlib network file: it has no 'config' entry "
-                         f"(found {', '.join(arrays) or 'nothing'})")
+        raise ValueError(
+            f"{path!s} is not an nnlib network file: it has no 'config' entry (found {', '.join(arrays) or 'nothing'})"
+        )
     config = json.loads(str(arrays.pop("config")))
     if config.get("format") != FORMAT:
         raise ValueError(f"{path!s}: expected format {FORMAT!r}, got {config.get('format')!r}")
-    net = Network(config["sizes"], activation=config["activation"],
-                  output_activation=config["output_activation"], loss=config["loss"],
-                  init=config["init"], rng=0, dtype=np.dtype(config["dtype"]))
+    net = Network(
+        config["sizes"],
+        activation=config["activation"],
+        output_activation=config["output_activation"],
+        loss=config["loss"],
+        init=config["init"],
+        rng=0,
+        dtype=np.dtype(config["dtype"]),
+    )
     net.set_params([arrays[f"{k}{i}"] for i in range(len(net.layers)) for k in ("W", "b")])
     return net

@@ -15,6 +15,7 @@ Nielsen writes ``z = w a + b`` with ``w`` of shape ``(n_out, n_in)`` acting
 on a column vector; our ``W`` is his ``w`` transposed, so a batch is one
 matrix product.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,9 +30,15 @@ _BIG_PRODUCT = 10_000_000
 class Dense:
     """``n_in -> n_out`` neurons with a shared activation."""
 
-    def __init__(self, n_in: int, n_out: int, activation: str | Activation = "sigmoid",
-                 init: str = "gaussian", rng: np.random.Generator | int | None = None,
-                 dtype=np.float64) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str | Activation = "sigmoid",
+        init: str = "gaussian",
+        rng: np.random.Generator | int | None = None,
+        dtype=np.float64,
+    ) -> None:
         for name, v in (("n_in", n_in), ("n_out", n_out)):
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"Dense layer needs a positive integer {name}, got {v!r}")
@@ -46,12 +53,12 @@ class Dense:
             self.b = np.zeros(self.n_out, dtype=self.dtype)
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
-        # what forward keeps for backward
-        self.X: np.ndarray | None = None
-        self.Z: np.ndarray | None = None
-        self.A: np.ndarray | None = None
+        # what forward keeps for backward (no rows until the first forward pass)
+        self.X: np.ndarray = np.empty((0, self.n_in), dtype=self.dtype)
+        self.Z: np.ndarray = np.empty((0, self.n_out), dtype=self.dtype)
+        self.A: np.ndarray = np.empty((0, self.n_out), dtype=self.dtype)
         # what backward keeps: this layer's error delta = dC_x/dZ, (n, n_out)
-        self.delta: np.ndarray | None = None
+        self.delta: np.ndarray = np.empty((0, self.n_out), dtype=self.dtype)
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out}, {self.activation.name})"
@@ -63,18 +70,17 @@ class Dense:
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Z = X W + b, A = sigma(Z); keeps X, Z and A for :meth:`backward`."""
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"{self!r} expected input with {self.n_in} features, "
-                             f"got array of shape {X.shape}")
+            raise ValueError(f"{self!r} expected input with {self.n_in} features, got array of shape {X.shape}")
         self.X = X
         if X.shape[0] * self.n_in * self.n_out < _BIG_PRODUCT:
-            Z = X @ self.W                  # (n, n_out)
+            Z = X @ self.W  # (n, n_out)
         else:
             # The same product written as (W^T X^T)^T. For a tall batch (all 50,000 MNIST
             # images at once) OpenBLAS runs this form about 1.4x faster, on one core or two.
             Z = (self.W.T @ X.T).T
-        Z += self.b                         # in place: Z is a fresh array
+        Z += self.b  # in place: Z is a fresh array
         self.Z = Z
-        self.A = self.activation(self.Z)    # (n, n_out)
+        self.A = self.activation(self.Z)  # (n, n_out)
         return self.A
 
     def backward(self, delta: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
@@ -92,11 +98,11 @@ class Dense:
         skips that product (for MNIST's 784 inputs, a third of the arithmetic of
         a training step) and returns ``None``.
         """
-        self.delta = delta                     # kept for inspection (nnlib.debug)
+        self.delta = delta  # kept for inspection (nnlib.debug)
         n = delta.shape[0]
         # Divide the small (n, n_out) delta by n once, rather than the (n_in, n_out) dW
         # after the product: the same gradient, one pass over dW fewer.
-        delta_avg = delta / n                  # (n, n_out)
-        self.db = delta_avg.sum(axis=0)        # BP3: mean over the batch of delta
-        self.dW = self.X.T @ delta_avg         # BP4: X^T delta / n
+        delta_avg = delta / n  # (n, n_out)
+        self.db = delta_avg.sum(axis=0)  # BP3: mean over the batch of delta
+        self.dW = self.X.T @ delta_avg  # BP4: X^T delta / n
         return delta @ self.W.T if need_input_grad else None

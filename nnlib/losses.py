@@ -15,10 +15,11 @@ Cross-entropies clip predictions into ``[EPS, 1 - EPS]`` before taking a
 log, so a prediction of exactly 0 or 1 gives a large but finite loss,
 never ``inf`` or NaN.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -89,8 +90,7 @@ class Loss:
     def __call__(self, a: np.ndarray, y: np.ndarray) -> float:
         return self.value(a, y)
 
-    def output_delta(self, activation: Activation, z: np.ndarray, a: np.ndarray,
-                     y: np.ndarray) -> np.ndarray:
+    def output_delta(self, activation: Activation, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """BP1, the error of the output layer: delta^L = dC_x/da (.) sigma'(z^L)."""
         if activation.name == self.paired_activation:
             return a - y
@@ -102,14 +102,23 @@ class Loss:
 
 LOSSES: dict[str, Loss] = {
     "quadratic": Loss("quadratic", quadratic, quadratic_grad),
-    "binary_cross_entropy": Loss("binary_cross_entropy", binary_cross_entropy,
-                                 binary_cross_entropy_grad, paired_activation="sigmoid"),
-    "categorical_cross_entropy": Loss("categorical_cross_entropy", categorical_cross_entropy,
-                                      categorical_cross_entropy_grad, paired_activation="softmax"),
+    "binary_cross_entropy": Loss(
+        "binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad, paired_activation="sigmoid"
+    ),
+    "categorical_cross_entropy": Loss(
+        "categorical_cross_entropy",
+        categorical_cross_entropy,
+        categorical_cross_entropy_grad,
+        paired_activation="softmax",
+    ),
 }
-_ALIASES = {"mse": "quadratic", "bce": "binary_cross_entropy",
-            "cross_entropy": "categorical_cross_entropy", "cce": "categorical_cross_entropy",
-            "crossentropy": "categorical_cross_entropy"}
+_ALIASES = {
+    "mse": "quadratic",
+    "bce": "binary_cross_entropy",
+    "cross_entropy": "categorical_cross_entropy",
+    "cce": "categorical_cross_entropy",
+    "crossentropy": "categorical_cross_entropy",
+}
 
 
 def get_loss(name: str | Loss) -> Loss:

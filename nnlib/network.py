@@ -11,16 +11,20 @@ computes every gradient with the four equations of backpropagation::
 
 (``(.)`` is the elementwise product; rows are examples.)
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from .activations import Activation, get_activation
+from .callbacks import History
 from .initializers import as_rng
 from .layers import Dense
 from .losses import Loss, get_loss
+from .metrics import accuracy, classes
+from .training import fit
 
 _DEFAULT_OUTPUT = {"categorical_cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
 
@@ -47,35 +51,47 @@ class Network:
         ``float64`` (default) or ``float32``.
     """
 
-    def __init__(self, sizes: Sequence[int], activation: str | Activation = "sigmoid",
-                 output_activation: str | Activation | None = None, loss: str | Loss = "quadratic",
-                 init: str = "gaussian", rng: np.random.Generator | int | None = None,
-                 dtype=np.float64) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Activation = "sigmoid",
+        output_activation: str | Activation | None = None,
+        loss: str | Loss = "quadratic",
+        init: str = "gaussian",
+        rng: np.random.Generator | int | None = None,
+        dtype=np.float64,
+    ) -> None:
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"a network needs at least an input and an output size, got sizes={sizes}")
         for i, s in enumerate(sizes):
             if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 1:
-                raise ValueError(f"sizes[{i}] must be a positive integer (neurons in layer {i}), "
-                                 f"got {s!r} in sizes={sizes}")
+                raise ValueError(
+                    f"sizes[{i}] must be a positive integer (neurons in layer {i}), got {s!r} in sizes={sizes}"
+                )
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
         self.sizes = [int(s) for s in sizes]
         self.loss = get_loss(loss)
         hidden = get_activation(activation)
-        out = get_activation(output_activation if output_activation is not None
-                             else _DEFAULT_OUTPUT.get(self.loss.name, hidden.name))
+        out = get_activation(
+            output_activation if output_activation is not None else _DEFAULT_OUTPUT.get(self.loss.name, hidden.name)
+        )
         self.init = init
         rng = as_rng(rng)
-        self.layers = [Dense(n_in, n_out, hidden if i < len(sizes) - 2 else out, init, rng, self.dtype)
-                       for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        self.layers = [
+            Dense(n_in, n_out, hidden if i < len(sizes) - 2 else out, init, rng, self.dtype)
+            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
+        ]
 
     # --- description ---------------------------------------------------------
     def __repr__(self) -> str:
         acts = [layer.activation.name for layer in self.layers]
-        return (f"Network({self.sizes}, hidden={acts[0] if len(acts) > 1 else None!r}, "
-                f"output={acts[-1]!r}, loss={self.loss.name!r})")
+        return (
+            f"Network({self.sizes}, hidden={acts[0] if len(acts) > 1 else None!r}, "
+            f"output={acts[-1]!r}, loss={self.loss.name!r})"
+        )
 
     @property
     def n_params(self) -> int:
@@ -104,8 +120,7 @@ class Network:
                 old = getattr(layer, name)
                 new = np.asarray(new)
                 if new.shape != old.shape:
-                    raise ValueError(f"layer {i} ({layer!r}) expected {name} of shape {old.shape}, "
-                                     f"got {new.shape}")
+                    raise ValueError(f"layer {i} ({layer!r}) expected {name} of shape {old.shape}, got {new.shape}")
                 old[...] = new
 
     # --- input checks ----------------------------------------------------------
@@ -117,8 +132,9 @@ class Network:
         if X.ndim == 1 and self.sizes[0] == 1:
             X = X[:, None]
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"{self!r} expected {name} of shape (n_samples, {self.sizes[0]}), "
-                             f"got array of shape {X.shape}")
+            raise ValueError(
+                f"{self!r} expected {name} of shape (n_samples, {self.sizes[0]}), got array of shape {X.shape}"
+            )
         X = np.ascontiguousarray(X, dtype=self.dtype)
         # A NaN or inf anywhere makes the sum NaN or inf: one pass over X that allocates
         # nothing (twice as fast as isfinite(X) on MNIST). Only then look closer (the
@@ -127,8 +143,9 @@ class Network:
             total = X.sum()
         if not np.isfinite(total) and not np.isfinite(X).all():
             bad = np.argwhere(~np.isfinite(X))[0]
-            raise ValueError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: "
-                             f"{X[bad[0], bad[1]]})")
+            raise ValueError(
+                f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: {X[bad[0], bad[1]]})"
+            )
         return X
 
     def check_targets(self, Y, n_samples: int, name: str = "Y") -> np.ndarray:
@@ -139,10 +156,11 @@ class Network:
         if Y.ndim == 1 and self.sizes[-1] == 1:
             Y = Y[:, None]
         if Y.ndim != 2 or Y.shape != (n_samples, self.sizes[-1]):
-            hint = (" (for class labels use nnlib.datasets.one_hot(labels, n_classes))"
-                    if Y.ndim == 1 else "")
-            raise ValueError(f"{self!r} has {self.sizes[-1]} outputs, so {name} must have shape "
-                             f"({n_samples}, {self.sizes[-1]}), got {Y.shape}{hint}")
+            hint = " (for class labels use nnlib.data.one_hot(labels, n_classes))" if Y.ndim == 1 else ""
+            raise ValueError(
+                f"{self!r} has {self.sizes[-1]} outputs, so {name} must have shape "
+                f"({n_samples}, {self.sizes[-1]}), got {Y.shape}{hint}"
+            )
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         if not np.isfinite(Y).all():
             raise ValueError(f"{name} contains NaN or inf")
@@ -163,12 +181,17 @@ class Network:
     def backward(self, Y: np.ndarray) -> None:
         """Backpropagate from the last :meth:`forward`; fills ``layer.dW`` and ``layer.db``."""
         out = self.layers[-1]
-        delta = self.loss.output_delta(out.activation, out.Z, out.A, Y)       # BP1
+        if out.A.shape[0] != Y.shape[0]:
+            raise ValueError(
+                f"Network.backward expected targets for the {out.A.shape[0]} examples of the last forward "
+                f"pass, got array of shape {Y.shape} (call net.forward(X) first, with the same batch)"
+            )
+        delta = self.loss.output_delta(out.activation, out.Z, out.A, Y)  # BP1
         for l in range(len(self.layers) - 1, -1, -1):
-            grad_a = self.layers[l].backward(delta, need_input_grad=l > 0)     # BP3, BP4
-            if l > 0:
+            grad_a = self.layers[l].backward(delta, need_input_grad=l > 0)  # BP3, BP4
+            if grad_a is not None:  # every layer but the first (l > 0)
                 below = self.layers[l - 1]
-                delta = below.activation.backward(below.Z, below.A, grad_a)   # BP2
+                delta = below.activation.backward(below.Z, below.A, grad_a)  # BP2
 
     def gradients(self, X, Y) -> list[np.ndarray]:
         """dC/dW0, dC/db0, dC/dW1, ... of the mean loss over the batch (X, Y)."""
@@ -185,7 +208,7 @@ class Network:
 
     def classify(self, X) -> np.ndarray:
         """Predicted class per example: argmax of the outputs, or output > threshold for one output."""
-        return _classes(self.predict(X), self.layers[-1].activation.name)
+        return classes(self.predict(X), self.layers[-1].activation.name)
 
     def loss_value(self, X, Y) -> float:
         """Mean loss over (X, Y)."""
@@ -199,39 +222,6 @@ class Network:
         A = self.forward(X)
         return {"loss": self.loss(A, Y), "accuracy": accuracy(A, Y)}
 
-    def fit(self, X, Y, **kwargs):
-        """Train with :func:`nnlib.training.fit`; returns its :class:`~nnlib.training.History`."""
-        from .training import fit
+    def fit(self, X, Y, **kwargs) -> History:
+        """Train with :func:`nnlib.training.fit`; returns its :class:`~nnlib.callbacks.History`."""
         return fit(self, X, Y, **kwargs)
-
-    def save(self, path) -> None:
-        """Save to ``.npz`` (no pickle); see :func:`nnlib.io.save`."""
-        from .io import save
-        save(self, path)
-
-
-def _threshold(output_activation: str) -> float:
-    return 0.0 if output_activation in ("tanh", "identity") else 0.5
-
-
-def _classes(A: np.ndarray, output_activation: str) -> np.ndarray:
-    if A.shape[1] == 1:
-        return (A[:, 0] > _threshold(output_activation)).astype(int)
-    return A.argmax(axis=1)
-
-
-def accuracy(A: np.ndarray, Y: np.ndarray) -> float:
-    """Fraction of examples classified correctly.
-
-    Several outputs: argmax of ``A`` against argmax of one-hot ``Y``. One output:
-    labels may be 0/1 (threshold 0.5) or -1/+1 (threshold 0), and ``A`` is compared
-    with the same threshold. Targets that are not class labels (regression) give NaN.
-    """
-    if A.shape[1] == 1:
-        y = Y[:, 0]
-        labels = np.unique(y)
-        if not (set(labels.tolist()) <= {0.0, 1.0} or set(labels.tolist()) <= {-1.0, 1.0}):
-            return float("nan")
-        thr = 0.0 if labels.min() < 0 else 0.5
-        return float(np.mean((A[:, 0] > thr) == (y > thr)))
-    return float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))

@@ -5,6 +5,7 @@
 This is chapter 1's unit, kept deliberately plain. A :class:`~nnlib.layers.Dense`
 layer is many of these side by side, computed with one matrix product.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -13,10 +13,11 @@ cost, and so a term to each weight gradient::
     L2   C + l2/2 * sum w^2     ->  dC/dw + l2 * w      ("weight decay")
     L1   C + l1 * sum |w|       ->  dC/dw + l1 * sign(w)
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class SGD:
         """The regularisation term added to the cost."""
         if not (self.l1 or self.l2):
             return 0.0
-        return float(sum(self.l1 * np.abs(L.W).sum() + 0.5 * self.l2 * (L.W ** 2).sum() for L in layers))
+        return float(sum(self.l1 * np.abs(L.W).sum() + 0.5 * self.l2 * (L.W**2).sum() for L in layers))
 
     def step(self, layers: Sequence) -> None:
         """Update every layer's ``W`` and ``b`` in place from its ``dW`` and ``db``."""

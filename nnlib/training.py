@@ -14,63 +14,22 @@ your callbacks after every batch and every epoch, and stops with
 :class:`TrainingDiverged` if the loss stops being a finite number, keeping
 the last finite weights.
 """
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .callbacks import Callback, EarlyStopping, LambdaCallback  # noqa: F401 (re-exported)
+from .callbacks import Callback, History, LambdaCallback, TrainState
 from .initializers import as_rng
-from .network import accuracy
+from .metrics import accuracy
 from .optimizers import SGD
 
 
 class TrainingDiverged(FloatingPointError):
     """The loss became NaN or infinite: the learning rate is (almost always) too large."""
-
-
-@dataclass
-class History:
-    """Per-epoch record of a training run; ``history["loss"]`` works like a dict."""
-
-    epoch: list[int] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-
-    _KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")    # not a field: no annotation
-
-    def __getitem__(self, key: str) -> list:
-        return getattr(self, key)
-
-    def __len__(self) -> int:
-        return len(self.epoch)
-
-    def as_dict(self) -> dict[str, list]:
-        return {k: list(getattr(self, k)) for k in self._KEYS}
-
-    def last(self) -> dict[str, float]:
-        """The most recent epoch's numbers (without copying the lists)."""
-        return {k: getattr(self, k)[-1] for k in self._KEYS if getattr(self, k)}
-
-
-@dataclass
-class TrainState:
-    """What callbacks see: the network, the history, where we are, and a ``stop`` flag."""
-
-    net: object
-    optimizer: SGD
-    history: History
-    epochs: int
-    batches_per_epoch: int
-    epoch: int = 0
-    batch: int = 0
-    step: int = 0
-    stop: bool = False
 
 
 def _as_callbacks(callbacks) -> list[Callback]:
@@ -91,11 +50,22 @@ def _check_positive_int(name: str, value) -> int:
     return int(value)
 
 
-def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None = None,
-        optimizer: SGD | None = None, validation_data: tuple | None = None,
-        callbacks: Sequence[Callback | Callable] = (), progress: bool = True,
-        shuffle: bool = True, train_metrics: bool = True,
-        rng: np.random.Generator | int | None = None) -> History:
+def fit(
+    net,
+    X,
+    Y,
+    *,
+    epochs: int = 10,
+    batch_size: int = 10,
+    lr: float | None = None,
+    optimizer: SGD | None = None,
+    validation_data: tuple | None = None,
+    callbacks: Sequence[Callback | Callable] = (),
+    progress: bool = True,
+    shuffle: bool = True,
+    train_metrics: bool = True,
+    rng: np.random.Generator | int | None = None,
+) -> History:
     """Train ``net`` on ``(X, Y)`` with mini-batch SGD; return the :class:`History`.
 
     Parameters
@@ -151,6 +121,7 @@ def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None =
     bar = None
     if progress:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
     layers = net.layers
     for cb in callbacks:
@@ -204,8 +175,7 @@ def fit(net, X, Y, *, epochs: int = 10, batch_size: int = 10, lr: float | None =
     return history
 
 
-def _batches(X: np.ndarray, Y: np.ndarray, order: np.ndarray | None, batch_size: int,
-             chunk_bytes: int = 2 << 20):
+def _batches(X: np.ndarray, Y: np.ndarray, order: np.ndarray | None, batch_size: int, chunk_bytes: int = 2 << 20):
     """Yield the mini-batches ``(X[batch], Y[batch])`` of one epoch, in ``order``.
 
     Without an order, the batches are views of consecutive rows. With one, the rows
@@ -217,14 +187,14 @@ def _batches(X: np.ndarray, Y: np.ndarray, order: np.ndarray | None, batch_size:
     n = X.shape[0]
     if order is None:
         for start in range(0, n, batch_size):
-            yield X[start:start + batch_size], Y[start:start + batch_size]
+            yield X[start : start + batch_size], Y[start : start + batch_size]
         return
     per_chunk = max(1, chunk_bytes // max(1, X[:batch_size].nbytes)) * batch_size
     for first in range(0, n, per_chunk):
-        idx = order[first:first + per_chunk]
+        idx = order[first : first + per_chunk]
         X_chunk, Y_chunk = X[idx], Y[idx]
         for start in range(0, idx.shape[0], batch_size):
-            yield X_chunk[start:start + batch_size], Y_chunk[start:start + batch_size]
+            yield X_chunk[start : start + batch_size], Y_chunk[start : start + batch_size]
 
 
 def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:

@@ -4,6 +4,7 @@ Not a test module (pytest collects only ``test_*.py``); the test modules import 
 as ``from _checkers import ...``, which works because pytest's default import mode
 puts tests/ (a folder without ``__init__.py``) on ``sys.path``.
 """
+
 from nnlib.exercises import core
 
 

@@ -1,4 +1,5 @@
 """Activations and losses: values, derivatives, stability at extremes, name lookup."""
+
 import warnings
 
 import numpy as np
@@ -72,8 +73,7 @@ def test_loss_values_by_hand():
     # quadratic: mean over 2 examples of 1/2 * ||a - y||^2 = (0.5*0.08 + 0.5*0.32) / 2
     assert L.quadratic(a, y) == pytest.approx(0.1)
     assert L.categorical_cross_entropy(a, y) == pytest.approx(-(np.log(0.8) + np.log(0.6)) / 2)
-    assert L.binary_cross_entropy(a, y) == pytest.approx(
-        -(np.log(0.8) + np.log(0.8) + np.log(0.6) + np.log(0.6)) / 2)
+    assert L.binary_cross_entropy(a, y) == pytest.approx(-(np.log(0.8) + np.log(0.8) + np.log(0.6) + np.log(0.6)) / 2)
 
 
 @pytest.mark.parametrize("name", sorted(L.LOSSES))

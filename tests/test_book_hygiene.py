@@ -17,6 +17,7 @@ The rules are functions of one notebook, tested here on small hand-made
 notebooks, so they are known to catch what they claim even before the chapters
 exist.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ _SOLUTION_OF = re.compile(r"^(`{3,}|:{3,})\{solution\}\s+(\S+)", re.MULTILINE)
 
 def book_files(suffix: str) -> list[Path]:
     """Source files with ``suffix`` under book/, outside build and asset folders."""
-    return sorted(p for p in BOOK.rglob(f"*{suffix}")
-                  if not SKIP_DIRS.intersection(p.relative_to(BOOK).parts))
+    return sorted(p for p in BOOK.rglob(f"*{suffix}") if not SKIP_DIRS.intersection(p.relative_to(BOOK).parts))
 
 
 def toc_entries(toc_path: Path = TOC) -> list[str]:
@@ -66,8 +66,7 @@ def toc_entries(toc_path: Path = TOC) -> list[str]:
 def resolve_entry(entry: str) -> Path | None:
     """The source file of a toc entry (its extension may be left out), or None."""
     path = ROOT / entry
-    candidates = [path] if path.suffix in (".md", ".ipynb") else [path.with_suffix(".md"),
-                                                                  path.with_suffix(".ipynb")]
+    candidates = [path] if path.suffix in (".md", ".ipynb") else [path.with_suffix(".md"), path.with_suffix(".ipynb")]
     return next((c for c in candidates if c.is_file()), None)
 
 
@@ -114,8 +113,9 @@ def notebook_problems(nb) -> list[str]:
 
     code = [c for c in cells if c.get("cell_type") == "code"]
     if not code or INSTALL_URL not in _source(code[0]) or "hide-cell" not in _tags(code[0]):
-        problems.append("the first code cell must be the Colab install cell "
-                        f"(%pip install \"{INSTALL_URL}\"), tagged hide-cell")
+        problems.append(
+            f'the first code cell must be the Colab install cell (%pip install "{INSTALL_URL}"), tagged hide-cell'
+        )
 
     problems += _exercise_problems(cells)
     return problems
@@ -135,8 +135,7 @@ def _exercise_problems(cells: list) -> list[str]:
                 problems.append(f"cell {i}: a second stub for exercise {meta['exercise']!r}")
             stubs[meta["exercise"]] = i
             if cell.get("cell_type") != "code" or "exercise-stub" not in _tags(cell):
-                problems.append(f"cell {i}: the stub of {meta['exercise']!r} must be a code cell "
-                                "tagged exercise-stub")
+                problems.append(f"cell {i}: the stub of {meta['exercise']!r} must be a code cell tagged exercise-stub")
         elif "exercise-stub" in _tags(cell):
             problems.append(f"cell {i} is tagged exercise-stub but has no nnlib.exercise metadata")
         if "solves" in meta:
@@ -144,14 +143,17 @@ def _exercise_problems(cells: list) -> list[str]:
             text = _source(cell)
             solved = [m.group(2) for m in _SOLUTION_OF.finditer(text)]
             if cell.get("cell_type") != "markdown" or solved != [meta["solves"]]:
-                problems.append(f"cell {i}: the solution of {meta['solves']!r} must be a markdown cell "
-                                f"with one {{solution}} {meta['solves']} block")
+                problems.append(
+                    f"cell {i}: the solution of {meta['solves']!r} must be a markdown cell "
+                    f"with one {{solution}} {meta['solves']} block"
+                )
             if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                problems.append(f"cell {i}: the solution of {meta['solves']!r} must be hidden "
-                                '(metadata "jupyter": {"source_hidden": true})')
+                problems.append(
+                    f"cell {i}: the solution of {meta['solves']!r} must be hidden "
+                    '(metadata "jupyter": {"source_hidden": true})'
+                )
             if ":class: dropdown" not in text:
-                problems.append(f"cell {i}: the solution of {meta['solves']!r} must be a dropdown "
-                                "(:class: dropdown)")
+                problems.append(f"cell {i}: the solution of {meta['solves']!r} must be a dropdown (:class: dropdown)")
             if "```python" not in text:
                 problems.append(f"cell {i}: the solution of {meta['solves']!r} has no ```python block")
     for label, i in stubs.items():
@@ -193,8 +195,7 @@ def test_every_toc_entry_exists() -> None:
 def test_every_page_of_the_book_is_in_the_toc() -> None:
     listed = {resolve_entry(e) for e in toc_entries()}
     unlisted = [str(p.relative_to(ROOT)) for p in NOTEBOOKS + book_files(".md") if p not in listed]
-    assert not unlisted, (f"not in _toc.yml, so not on the website: {unlisted} "
-                          "(add them, or uncomment their entries)")
+    assert not unlisted, f"not in _toc.yml, so not on the website: {unlisted} (add them, or uncomment their entries)"
 
 
 def test_exercise_labels_are_unique_across_the_book() -> None:
@@ -213,24 +214,31 @@ def test_exercise_labels_are_unique_across_the_book() -> None:
 
 # --- the rules themselves, on hand-made notebooks -----------------------------------------
 
+
 def _good_notebook():
     v4 = nbformat.v4
-    install = v4.new_code_cell(f'try:\n    import nnlib\nexcept ImportError:\n'
-                               f'    %pip install -q "{INSTALL_URL}"\n    import nnlib')
+    install = v4.new_code_cell(
+        f'try:\n    import nnlib\nexcept ImportError:\n    %pip install -q "{INSTALL_URL}"\n    import nnlib'
+    )
     install.metadata["tags"] = ["hide-cell"]
     task = v4.new_markdown_cell("```{exercise} Sigmoid\n:label: ex-sig\n\nComplete `sigmoid`.\n```")
     stub = v4.new_code_cell("def sigmoid(z):\n    raise NotImplementedError")
     stub.metadata.update(tags=["exercise-stub"], nnlib={"exercise": "ex-sig"})
     check = v4.new_code_cell("check.sigmoid(sigmoid)")
-    solution = v4.new_markdown_cell("````{solution} ex-sig\n:class: dropdown\n\n```python\n"
-                                    "def sigmoid(z):\n    return 0.5 * np.tanh(0.5 * z) + 0.5\n```\n````")
+    solution = v4.new_markdown_cell(
+        "````{solution} ex-sig\n:class: dropdown\n\n```python\n"
+        "def sigmoid(z):\n    return 0.5 * np.tanh(0.5 * z) + 0.5\n```\n````"
+    )
     solution.metadata.update(jupyter={"source_hidden": True}, nnlib={"solves": "ex-sig"})
     plot = v4.new_code_cell("plt.plot([0, 1])")
-    plot.metadata["mystnb"] = {"figure": {"caption": "A line.", "name": "fig-line"},
-                               "image": {"alt": "A straight line."}}
-    return v4.new_notebook(cells=[install, task, stub, check, solution, plot],
-                           metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                    "language": "python"}})
+    plot.metadata["mystnb"] = {
+        "figure": {"caption": "A line.", "name": "fig-line"},
+        "image": {"alt": "A straight line."},
+    }
+    return v4.new_notebook(
+        cells=[install, task, stub, check, solution, plot],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
 
 
 def test_rules_accept_a_notebook_that_follows_them() -> None:
@@ -247,27 +255,31 @@ def _with_output(nb) -> None:
     nb.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="correct\n")]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (_with_output, "has outputs"),
-    (lambda nb: nb.cells[3].update(execution_count=3), "execution count"),
-    (lambda nb: nb.metadata.kernelspec.update(name="venv-py311"), "kernelspec"),
-    (lambda nb: nb.cells.pop(0), "install cell"),
-    (lambda nb: nb.cells[0].metadata.update(tags=[]), "install cell"),
-    (lambda nb: nb.cells.pop(4), "has no solution cell"),
-    (lambda nb: nb.cells[4].metadata.update(jupyter={}), "must be hidden"),
-    (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace(":class: dropdown\n", "")),
-     "must be a dropdown"),
-    (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("```python", "```")),
-     "no ```python block"),
-    (lambda nb: nb.cells[4].metadata.update(nnlib={"solves": "ex-other"}), "no stub"),
-    (lambda nb: nb.cells.pop(1), "no {exercise} block"),
-    (lambda nb: nb.cells[2].metadata.update(tags=[]), "tagged exercise-stub"),
-    (lambda nb: nb.cells.insert(2, nb.cells.pop(4)), "comes before its stub"),
-    (lambda nb: nb.cells[5].metadata.mystnb.pop("image"), "without alt text"),
-    (lambda nb: nb.cells[5].metadata.mystnb["figure"].pop("caption"), "without a caption"),
-    (lambda nb: nb.cells[3].update(source="np.load('/work/shared/data/mnist.pkl.gz')"), "/work/shared"),
-    (lambda nb: nb.cells[1].update(source=nb.cells[1].source + "\nSee ../shared/x."), "../shared"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (_with_output, "has outputs"),
+        (lambda nb: nb.cells[3].update(execution_count=3), "execution count"),
+        (lambda nb: nb.metadata.kernelspec.update(name="venv-py311"), "kernelspec"),
+        (lambda nb: nb.cells.pop(0), "install cell"),
+        (lambda nb: nb.cells[0].metadata.update(tags=[]), "install cell"),
+        (lambda nb: nb.cells.pop(4), "has no solution cell"),
+        (lambda nb: nb.cells[4].metadata.update(jupyter={}), "must be hidden"),
+        (
+            lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace(":class: dropdown\n", "")),
+            "must be a dropdown",
+        ),
+        (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("```python", "```")), "no ```python block"),
+        (lambda nb: nb.cells[4].metadata.update(nnlib={"solves": "ex-other"}), "no stub"),
+        (lambda nb: nb.cells.pop(1), "no {exercise} block"),
+        (lambda nb: nb.cells[2].metadata.update(tags=[]), "tagged exercise-stub"),
+        (lambda nb: nb.cells.insert(2, nb.cells.pop(4)), "comes before its stub"),
+        (lambda nb: nb.cells[5].metadata.mystnb.pop("image"), "without alt text"),
+        (lambda nb: nb.cells[5].metadata.mystnb["figure"].pop("caption"), "without a caption"),
+        (lambda nb: nb.cells[3].update(source="np.load('/work/shared/data/mnist.pkl.gz')"), "/work/shared"),
+        (lambda nb: nb.cells[1].update(source=nb.cells[1].source + "\nSee ../shared/x."), "../shared"),
+    ],
+)
 def test_rules_catch_each_mistake(change, expected: str) -> None:
     problems = _broken(change)
     assert any(expected in p for p in problems), f"expected a problem mentioning {expected!r}, got {problems}"
@@ -275,9 +287,12 @@ def test_rules_catch_each_mistake(change, expected: str) -> None:
 
 def test_toc_parsing_finds_nested_entries(tmp_path: Path) -> None:
     toc = tmp_path / "_toc.yml"
-    toc.write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: A\n    chapters:\n"
-                   "      - file: book/a/a\n        sections:\n          - file: book/a/b\n"
-                   "  # - caption: B\n  #   chapters:\n  #     - file: book/c/c\n", encoding="utf-8")
+    toc.write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - caption: A\n    chapters:\n"
+        "      - file: book/a/a\n        sections:\n          - file: book/a/b\n"
+        "  # - caption: B\n  #   chapters:\n  #     - file: book/c/c\n",
+        encoding="utf-8",
+    )
     assert toc_entries(toc) == ["book/intro", "book/a/a", "book/a/b"]
 
 
@@ -285,8 +300,7 @@ def test_notation_page_quotes_the_backprop_equations_of_nnlib() -> None:
     """book/notation.md repeats BP1-BP4 exactly as nnlib/network.py's docstring states them."""
     import nnlib.network
 
-    equations = [line.strip() for line in nnlib.network.__doc__.splitlines()
-                 if re.match(r"\s*BP[1-4]\s", line)]
+    equations = [line.strip() for line in nnlib.network.__doc__.splitlines() if re.match(r"\s*BP[1-4]\s", line)]
     assert [e.split()[0] for e in equations] == ["BP1", "BP2", "BP3", "BP4"], equations
     page = {line.strip() for line in (BOOK / "notation.md").read_text(encoding="utf-8").splitlines()}
     missing = [e for e in equations if e not in page]
@@ -301,7 +315,7 @@ def test_exercise_example_page_matches_the_real_checker() -> None:
     from nnlib.exercises import losses as check
 
     text = (BOOK / "exercises-howto.md").read_text(encoding="utf-8")
-    solution = text[text.index("{solution} ex-howto-quadratic"):]
+    solution = text[text.index("{solution} ex-howto-quadratic") :]
     code = re.search(r"```python\n(.*?)```", solution, re.DOTALL).group(1)
     namespace = {"np": np}
     exec(code, namespace)  # the page's own solution, a four-line function

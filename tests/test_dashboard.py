@@ -1,4 +1,5 @@
 """The live training dashboard: throttling, panels and the final picture, with a fake clock."""
+
 from __future__ import annotations
 
 import math
@@ -10,10 +11,10 @@ import pytest
 matplotlib.use("Agg")
 
 from nnlib import Network, fit  # noqa: E402
-from nnlib.dashboard import DashboardView, Throttle, TrainingDashboard  # noqa: E402
-from nnlib.datasets import playground  # noqa: E402
-from nnlib.plotting import update_decision_map  # noqa: E402
-from nnlib.training import Callback, History  # noqa: E402
+from nnlib.callbacks import Callback, History  # noqa: E402
+from nnlib.data import playground  # noqa: E402
+from nnlib.plot import update_decision_map  # noqa: E402
+from nnlib.widgets.dashboard import DashboardView, Throttle, TrainingDashboard  # noqa: E402
 
 pytest.importorskip("ipywidgets")
 
@@ -64,16 +65,16 @@ def small_net(n_in: int = 2) -> Network:
 def test_throttle_respects_interval_and_budget():
     clock = FakeClock()
     th = Throttle(min_interval=0.25, budget=0.1, first_cost=0.05, clock=clock)
-    assert not th.ready()                        # no time has passed: a draw would be 100 % of it
-    clock.t += 0.5                               # 0.05 <= 0.1 * 0.5
+    assert not th.ready()  # no time has passed: a draw would be 100 % of it
+    clock.t += 0.5  # 0.05 <= 0.1 * 0.5
     assert th.ready()
     started = clock.t
-    clock.t += 0.2                               # the draw took 0.2 s
+    clock.t += 0.2  # the draw took 0.2 s
     th.record(started)
     assert th.spent == pytest.approx(0.2) and th.cost == pytest.approx(0.2)
-    clock.t += 0.3                               # interval passed, but 0.2 + 0.2 > 0.1 * 1.0
+    clock.t += 0.3  # interval passed, but 0.2 + 0.2 > 0.1 * 1.0
     assert not th.ready()
-    clock.t += 3.1                               # elapsed 4.1: 0.4 <= 0.41
+    clock.t += 3.1  # elapsed 4.1: 0.4 <= 0.41
     assert th.ready()
     th.min_interval = 10.0
     assert not th.ready()
@@ -98,23 +99,32 @@ def test_drawing_stays_within_the_budget_and_the_final_state_is_drawn(data):
     dash = TrainingDashboard(X, y, min_interval=0.25, budget=0.05, display=False, clock=clock)
     draws = slow_drawing(dash, clock, seconds=0.1)
     net = small_net()
-    history = fit(net, X, y, epochs=200, lr=0.05, callbacks=[Tick(clock, 0.05), dash], progress=False,
-                  validation_data=(X[:40], y[:40]), rng=0)
+    history = fit(
+        net,
+        X,
+        y,
+        epochs=200,
+        lr=0.05,
+        callbacks=[Tick(clock, 0.05), dash],
+        progress=False,
+        validation_data=(X[:40], y[:40]),
+        rng=0,
+    )
     training = 200 * 0.05
-    assert 2 <= dash.n_draws == len(draws)                      # some live redraws, then the final one
+    assert 2 <= dash.n_draws == len(draws)  # some live redraws, then the final one
     assert (dash.n_draws - 1) * 0.1 <= 0.05 * (training + (dash.n_draws - 1) * 0.1) + 1e-9
     assert dash.progress.value == 200 and dash.progress.bar_style == "success"
     assert dash.png[:8] == b"\x89PNG\r\n\x1a\n" and dash.image.value == dash.png
     for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
         np.testing.assert_allclose(dash.view.lines[key].get_ydata(), history[key])
     before = dash.view.map.get_array().copy()
-    update_decision_map(dash.view.map, net)                     # the map shows the final network
+    update_decision_map(dash.view.map, net)  # the map shows the final network
     np.testing.assert_allclose(dash.view.map.get_array(), before)
 
 
 def test_a_quick_fit_is_drawn_once_at_the_end(data):
     X, y = data
-    clock = FakeClock()                                         # no time passes: never "ready"
+    clock = FakeClock()  # no time passes: never "ready"
     dash = TrainingDashboard(X, y, display=False, clock=clock)
     fit(small_net(), X, y, epochs=5, lr=0.05, callbacks=[dash], progress=False, rng=0)
     assert dash.n_draws == 1 and len(dash.view.lines["loss"].get_xdata()) == 5
@@ -133,11 +143,10 @@ def test_an_early_stop_is_drawn_as_unfinished(data):
     X, y = data
     clock = FakeClock()
     dash = TrainingDashboard(X, y, display=False, clock=clock, min_interval=0.0, budget=1.0)
-    fit(small_net(), X, y, epochs=50, lr=0.05, callbacks=[Tick(clock, 1.0), StopAt(7), dash],
-        progress=False, rng=0)
+    fit(small_net(), X, y, epochs=50, lr=0.05, callbacks=[Tick(clock, 1.0), StopAt(7), dash], progress=False, rng=0)
     assert len(dash.view.lines["loss"].get_xdata()) == 7 == dash.progress.value
     assert dash.progress.bar_style == "info" and "7 / 50" in dash.label.value
-    assert dash.n_draws == 8                                    # budget 100 %: every epoch, plus the end
+    assert dash.n_draws == 8  # budget 100 %: every epoch, plus the end
 
 
 def test_the_loss_axis_grows_when_the_loss_rises(data):
@@ -158,8 +167,18 @@ def test_the_loss_axis_grows_when_the_loss_rises(data):
 def test_validation_curves_alone_when_fit_skips_the_training_set_pass(data):
     X, y = data
     dash = TrainingDashboard(X, y, display=False, clock=FakeClock())
-    history = fit(small_net(), X, y, epochs=4, lr=0.05, validation_data=(X[:40], y[:40]),
-                  train_metrics=False, callbacks=[dash], progress=False, rng=0)
+    history = fit(
+        small_net(),
+        X,
+        y,
+        epochs=4,
+        lr=0.05,
+        validation_data=(X[:40], y[:40]),
+        train_metrics=False,
+        callbacks=[dash],
+        progress=False,
+        rng=0,
+    )
     assert dash.view.panels == ["loss", "accuracy", "decision map"]
     assert len(dash.view.lines["loss"].get_ydata()) == 0
     np.testing.assert_allclose(dash.view.lines["val_loss"].get_ydata(), history.val_loss)

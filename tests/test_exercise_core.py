@@ -1,4 +1,5 @@
 """The exercise machinery itself: verdicts, hints, strict mode and the notebook solver."""
+
 import json
 
 import numpy as np
@@ -24,6 +25,7 @@ def check(fn):
 def test_stub_is_not_attempted():
     def sigmoid(z):
         raise NotImplementedError
+
     v = check(sigmoid)
     assert v.status == core.NOT_ATTEMPTED and not v
     assert "not attempted" in str(v) and "not attempted" in v._repr_html_()
@@ -61,10 +63,12 @@ def test_shape_transposed_inplace_raised():
     def inplace(z):
         z *= 0.5
         return np.tanh(z) * 0.5 + 0.5
+
     assert check(inplace).hint_id == "in-place"
 
     def boom(z):
         return z.nonexistent
+
     v = check(boom)
     assert v.hint_id == "raised" and "AttributeError" in v.message
 
@@ -88,11 +92,18 @@ def _nb(cells):
 
 
 def test_solver_replaces_stub_with_solution(tmp_path):
-    stub = {"cell_type": "code", "source": "def f():\n    raise NotImplementedError",
-            "metadata": {"nnlib": {"exercise": "ex-f"}, "tags": ["exercise-stub"]},
-            "outputs": [], "execution_count": None}
-    sol = {"cell_type": "markdown", "metadata": {"nnlib": {"solves": "ex-f"}},
-           "source": "````{solution} ex-f\n:class: dropdown\n\n```python\ndef f():\n    return 1\n```\n````"}
+    stub = {
+        "cell_type": "code",
+        "source": "def f():\n    raise NotImplementedError",
+        "metadata": {"nnlib": {"exercise": "ex-f"}, "tags": ["exercise-stub"]},
+        "outputs": [],
+        "execution_count": None,
+    }
+    sol = {
+        "cell_type": "markdown",
+        "metadata": {"nnlib": {"solves": "ex-f"}},
+        "source": "````{solution} ex-f\n:class: dropdown\n\n```python\ndef f():\n    return 1\n```\n````",
+    }
     nb, n = solve_notebook(_nb([stub, sol]))
     assert n == 1 and nb["cells"][0]["source"] == "def f():\n    return 1"
     assert solution_code(sol["source"]) == "def f():\n    return 1"

@@ -1,16 +1,15 @@
 """Checkers of chapter 5 (backpropagation): the reference passes, any correct formulation
 passes (they are compared with numerical gradients), the stub is "not attempted", and
 realistic wrong answers get the hint written for them."""
+
 import numpy as np
 import pytest
+from _checkers import stub
 
 from nnlib import Network
 from nnlib.activations import sigmoid, sigmoid_prime
 from nnlib.exercises import backprop as check
 from nnlib.exercises import core
-
-from _checkers import stub
-
 
 # --- sigmoid_backward -------------------------------------------------------------
 
@@ -25,12 +24,15 @@ def test_sigmoid_backward_stub():
     assert check.sigmoid_backward(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda Z, g: g, "forgot-derivative"),
-    (lambda Z, g: g * sigmoid(Z), "used-sigma"),
-    (lambda Z, g: g * Z * (1 - Z), "prime-of-z"),
-    (lambda Z, g: g / sigmoid_prime(Z), "divided"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda Z, g: g, "forgot-derivative"),
+        (lambda Z, g: g * sigmoid(Z), "used-sigma"),
+        (lambda Z, g: g * Z * (1 - Z), "prime-of-z"),
+        (lambda Z, g: g / sigmoid_prime(Z), "divided"),
+    ],
+)
 def test_sigmoid_backward_mistakes(wrong, hint_id):
     v = check.sigmoid_backward(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -50,21 +52,25 @@ def test_output_delta_matches_nnlib_bp1():
     Y = np.eye(3)[[0, 1, 2, 0]]
     A = net.forward(X)
     out = net.layers[-1]
-    np.testing.assert_allclose(check._output_delta(out.Z, A, Y),
-                               net.loss.output_delta(out.activation, out.Z, A, Y), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        check._output_delta(out.Z, A, Y), net.loss.output_delta(out.activation, out.Z, A, Y), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_output_delta_stub():
     assert check.output_delta(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda Z, A, Y: A - Y, "forgot-prime"),
-    (lambda Z, A, Y: (A - Y) * A, "used-sigma"),
-    (lambda Z, A, Y: (Y - A) * A * (1 - A), "wrong-sign"),
-    (lambda Z, A, Y: (A - Y) * A * (1 - A) / len(Z), "averaged"),
-    (lambda Z, A, Y: (A - Y) * sigmoid_prime(A), "prime-of-a"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda Z, A, Y: A - Y, "forgot-prime"),
+        (lambda Z, A, Y: (A - Y) * A, "used-sigma"),
+        (lambda Z, A, Y: (Y - A) * A * (1 - A), "wrong-sign"),
+        (lambda Z, A, Y: (A - Y) * A * (1 - A) / len(Z), "averaged"),
+        (lambda Z, A, Y: (A - Y) * sigmoid_prime(A), "prime-of-a"),
+    ],
+)
 def test_output_delta_mistakes(wrong, hint_id):
     v = check.output_delta(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -81,8 +87,9 @@ def dense_backward(X, W, delta):
 def test_dense_backward_reference_and_alternatives():
     assert check.dense_backward(dense_backward).passed
     # an einsum version, returned as a list: any correct formulation passes
-    assert check.dense_backward(lambda X, W, d: [np.einsum("ni,no->io", X, d) / len(X),
-                                                 d.sum(0) / len(d), np.einsum("no,io->ni", d, W)]).passed
+    assert check.dense_backward(
+        lambda X, W, d: [np.einsum("ni,no->io", X, d) / len(X), d.sum(0) / len(d), np.einsum("no,io->ni", d, W)]
+    ).passed
 
 
 def test_dense_backward_agrees_with_nnlib_layer():
@@ -107,18 +114,22 @@ def _replace(i, wrong):
         out = list(dense_backward(X, W, d))
         out[i] = wrong(X, W, d)
         return tuple(out)
+
     return fn
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (_replace(0, lambda X, W, d: X.T @ d), "dW-not-averaged"),
-    (_replace(0, lambda X, W, d: (X.T @ d / len(X)).T), "dW-transposed"),
-    (_replace(1, lambda X, W, d: d.sum(axis=0)), "db-summed"),
-    (_replace(1, lambda X, W, d: d.mean(axis=1)), "db-wrong-axis"),
-    (_replace(1, lambda X, W, d: d.mean(axis=0, keepdims=True)), "db-keepdims"),
-    (_replace(2, lambda X, W, d: d @ W), "dX-missing-transpose"),
-    (_replace(2, lambda X, W, d: d @ W.T / len(X)), "dX-averaged"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (_replace(0, lambda X, W, d: X.T @ d), "dW-not-averaged"),
+        (_replace(0, lambda X, W, d: (X.T @ d / len(X)).T), "dW-transposed"),
+        (_replace(1, lambda X, W, d: d.sum(axis=0)), "db-summed"),
+        (_replace(1, lambda X, W, d: d.mean(axis=1)), "db-wrong-axis"),
+        (_replace(1, lambda X, W, d: d.mean(axis=0, keepdims=True)), "db-keepdims"),
+        (_replace(2, lambda X, W, d: d @ W), "dX-missing-transpose"),
+        (_replace(2, lambda X, W, d: d @ W.T / len(X)), "dX-averaged"),
+    ],
+)
 def test_dense_backward_mistakes(wrong, hint_id):
     v = check.dense_backward(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -128,6 +139,7 @@ def test_dense_backward_first_wrong_part_is_named():
     # two mistakes at once: dW is reported first, with its own hint
     def two_wrong(X, W, d):
         return X.T @ d, d.sum(axis=0), d @ W.T
+
     v = check.dense_backward(two_wrong)
     assert v.hint_id == "dW-not-averaged" and v.message.startswith("dW")
 
@@ -174,6 +186,7 @@ def test_backprop_stub_and_half_done():
     def only_output_layer(X, Y, weights, biases):
         gW, gb = backprop(X, Y, weights, biases)
         return [None] * (len(gW) - 1) + gW[-1:], [None] * (len(gb) - 1) + gb[-1:]
+
     v = check.backprop(only_output_layer)
     assert v.hint_id == "structure" and "None" in v.message
 
@@ -187,12 +200,15 @@ def _sum_not_mean(X, Y, weights, biases):
     return [g * len(X) for g in gW], [g * len(X) for g in gb]
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (_variant(bp1_prime=False), "bp1-forgot-prime"),
-    (_sum_not_mean, "not-averaged"),
-    (_variant(bp2_prime=False), "bp2-forgot-prime"),
-    (_variant(prime_at_a=True), "prime-of-a"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (_variant(bp1_prime=False), "bp1-forgot-prime"),
+        (_sum_not_mean, "not-averaged"),
+        (_variant(bp2_prime=False), "bp2-forgot-prime"),
+        (_variant(prime_at_a=True), "prime-of-a"),
+    ],
+)
 def test_backprop_mistakes(wrong, hint_id):
     v = check.backprop(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -200,13 +216,4 @@ def test_backprop_mistakes(wrong, hint_id):
 
 def test_backprop_bp2_mistake_reports_a_hidden_layer():
     v = check.backprop(_variant(bp2_prime=False))
-    assert v.message.startswith("grads_W[0]")     # the output layer (index 1) was right
-
-
-def test_moved_names_stay_reachable_from_backprop():
-    # the network exercise and the gradient comparison live in their own modules,
-    # re-exported by nnlib.exercises.backprop (the module the chapter imports)
-    from nnlib.exercises import backprop_network, gradient_check
-    for name in ["backprop", "NETWORK_CASES", "_backprop_variant"]:
-        assert getattr(check, name) is getattr(backprop_network, name)
-    assert check._check_gradients is gradient_check._check_gradients
+    assert v.message.startswith("grads_W[0]")  # the output layer (index 1) was right

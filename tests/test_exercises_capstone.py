@@ -1,13 +1,12 @@
 """Checkers of chapter 8 (capstone): references pass, stubs are not attempted, realistic mistakes get their hint."""
+
 import numpy as np
 import pytest
+from _checkers import hint_of, stub
 
 from nnlib.exercises import capstone as check
 from nnlib.exercises import core
-from nnlib.plotting import confusion_matrix as plotting_confusion_matrix
-
-from _checkers import hint_of, stub
-
+from nnlib.plot import confusion_matrix as plotting_confusion_matrix
 
 # --- accuracy ---------------------------------------------------------------------------
 
@@ -19,8 +18,9 @@ def test_accuracy_reference_stub_and_other_correct_forms():
 
 
 def test_accuracy_reference_agrees_with_nnlib():
-    from nnlib.datasets import one_hot
-    from nnlib.network import accuracy as nnlib_accuracy
+    from nnlib.data import one_hot
+    from nnlib.metrics import accuracy as nnlib_accuracy
+
     for case in check._accuracy_cases():
         P, y = case.args
         assert check.accuracy_reference(P, y) == pytest.approx(nnlib_accuracy(P, one_hot(y, P.shape[1])))
@@ -55,10 +55,13 @@ def test_confusion_matrix_loop_passes_and_matches_plotting():
         for t, p in zip(y_true, y_pred):
             C[t, p] += 1
         return C
+
     assert check.confusion_matrix(loop).passed
     for case in check._cm_cases():
-        np.testing.assert_array_equal(check.confusion_matrix_reference(*case.args),
-                                      plotting_confusion_matrix(case.args[0], case.args[1], case.args[2]))
+        np.testing.assert_array_equal(
+            check.confusion_matrix_reference(*case.args),
+            plotting_confusion_matrix(case.args[0], case.args[1], case.args[2]),
+        )
 
 
 def test_confusion_matrix_transposed():
@@ -67,6 +70,7 @@ def test_confusion_matrix_transposed():
         for t, p in zip(y_true, y_pred):
             C[p, t] += 1
         return C
+
     v = check.confusion_matrix(transposed)
     assert hint_of(v) == "transposed" and v.case.startswith("3 examples")
 
@@ -76,6 +80,7 @@ def test_confusion_matrix_fancy_index_does_not_accumulate():
         C = np.zeros((k, k), dtype=int)
         C[y_true, y_pred] += 1
         return C
+
     v = check.confusion_matrix(fancy)
     assert hint_of(v) == "repeats-not-counted" and "occur twice" in v.case
 
@@ -86,6 +91,7 @@ def test_confusion_matrix_size_from_labels():
         C = np.zeros((n, n), dtype=int)
         np.add.at(C, (y_true, y_pred), 1)
         return C
+
     assert hint_of(check.confusion_matrix(size_from_data)) == "size-from-labels"
 
 
@@ -99,12 +105,14 @@ def test_most_confused_reference_and_stub():
     def with_divmod(cm):
         off = cm - np.diag(np.diag(cm))
         return divmod(int(off.argmax()), cm.shape[1])
+
     assert check.most_confused_pair(with_divmod).passed
 
 
 def test_most_confused_included_diagonal():
     def whole(cm):
         return np.unravel_index(cm.argmax(), cm.shape)
+
     v = check.most_confused_pair(whole)
     assert hint_of(v) == "included-diagonal" and v.case.startswith("3 classes")
 
@@ -114,11 +122,13 @@ def test_most_confused_swapped_and_flat_index():
         off = cm - np.diag(np.diag(cm))
         i, j = np.unravel_index(off.argmax(), off.shape)
         return j, i
+
     assert hint_of(check.most_confused_pair(swapped)) == "swapped"
 
     def flat(cm):
         off = cm - np.diag(np.diag(cm))
         return off.argmax()
+
     assert hint_of(check.most_confused_pair(flat)) == "flat-index"
 
 
@@ -126,4 +136,5 @@ def test_most_confused_in_place_diagonal():
     def zero_diagonal_in_place(cm):
         np.fill_diagonal(cm, 0)
         return np.unravel_index(cm.argmax(), cm.shape)
+
     assert hint_of(check.most_confused_pair(zero_diagonal_in_place)) == "in-place"

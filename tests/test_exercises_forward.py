@@ -1,14 +1,13 @@
 """Checkers of chapter 4 (forward propagation): the reference passes, the stub is "not
 attempted", and realistic wrong answers get the hint written for them."""
+
 import numpy as np
 import pytest
+from _checkers import stub
 
 from nnlib.activations import sigmoid
 from nnlib.exercises import core
 from nnlib.exercises import forward as check
-
-from _checkers import stub
-
 
 # --- dense_forward ----------------------------------------------------------------
 
@@ -27,14 +26,17 @@ def test_dense_forward_stub():
     assert check.dense_forward(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda X, W, b: X @ W + b, "forgot-activation"),
-    (lambda X, W, b: sigmoid(X @ W), "forgot-bias"),
-    (lambda X, W, b: sigmoid(X @ W.T + b), "transposed-weights"),
-    (lambda X, W, b: sigmoid(X @ W + b[:, None]), "bias-wrong-axis"),
-    (lambda X, W, b: sigmoid(W.T @ X.T + b[:, None]), "column-convention"),
-    (lambda X, W, b: sigmoid(X @ W) + b, "activation-before-bias"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda X, W, b: X @ W + b, "forgot-activation"),
+        (lambda X, W, b: sigmoid(X @ W), "forgot-bias"),
+        (lambda X, W, b: sigmoid(X @ W.T + b), "transposed-weights"),
+        (lambda X, W, b: sigmoid(X @ W + b[:, None]), "bias-wrong-axis"),
+        (lambda X, W, b: sigmoid(W.T @ X.T + b[:, None]), "column-convention"),
+        (lambda X, W, b: sigmoid(X @ W) + b, "activation-before-bias"),
+    ],
+)
 def test_dense_forward_mistakes(wrong, hint_id):
     v = check.dense_forward(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -57,6 +59,7 @@ def test_count_parameters_reference_and_worked_example():
     assert check.count_parameters(count_parameters).passed
     # the check's own reference agrees with nnlib.Network on the book's MNIST network
     from nnlib import Network
+
     assert check._count_parameters([784, 30, 10]) == Network([784, 30, 10], rng=0).n_params == 23860
 
 
@@ -64,13 +67,16 @@ def test_count_parameters_stub():
     assert check.count_parameters(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "forgot-biases"),
-    (lambda s: sum(a * b + b for a, b in zip(s[:-1], s[1:])) + s[0], "input-biases"),
-    (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "bias-per-input"),
-    (lambda s: sum(s), "counted-neurons"),
-    (lambda s: sum(n * n + n for n in s[1:]), "squares"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "forgot-biases"),
+        (lambda s: sum(a * b + b for a, b in zip(s[:-1], s[1:])) + s[0], "input-biases"),
+        (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "bias-per-input"),
+        (lambda s: sum(s), "counted-neurons"),
+        (lambda s: sum(n * n + n for n in s[1:]), "squares"),
+    ],
+)
 def test_count_parameters_mistakes(wrong, hint_id):
     v = check.count_parameters(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -89,6 +95,7 @@ def network_forward(X, weights, biases):
 def test_network_forward_reference_matches_nnlib():
     assert check.network_forward(network_forward).passed
     from nnlib import Network
+
     net = Network([3, 5, 2], rng=1)
     X = np.random.default_rng(2).normal(size=(4, 3))
     np.testing.assert_allclose(check._network_forward(X, net.weights, net.biases), net.predict(X))
@@ -119,11 +126,14 @@ def _last_linear(X, weights, biases):
     return A
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (_return_in_loop, "returned-in-loop"),
-    (_reused_input, "reused-input"),
-    (_last_linear, "last-layer-linear"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (_return_in_loop, "returned-in-loop"),
+        (_reused_input, "reused-input"),
+        (_last_linear, "last-layer-linear"),
+    ],
+)
 def test_network_forward_mistakes(wrong, hint_id):
     v = check.network_forward(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)
@@ -134,7 +144,7 @@ def test_network_forward_mistakes(wrong, hint_id):
 
 def test_scaled_gaussian_reference_and_alternatives():
     assert check.scaled_gaussian(lambda n_in, n_out, rng: rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)).passed
-    assert check.scaled_gaussian(lambda n_in, n_out, rng: rng.normal(0, n_in ** -0.5, size=(n_in, n_out))).passed
+    assert check.scaled_gaussian(lambda n_in, n_out, rng: rng.normal(0, n_in**-0.5, size=(n_in, n_out))).passed
     # a different but correct way of drawing: transpose of an (n_out, n_in) draw
     assert check.scaled_gaussian(lambda n_in, n_out, rng: rng.normal(size=(n_out, n_in)).T / np.sqrt(n_in)).passed
 
@@ -143,16 +153,18 @@ def test_scaled_gaussian_stub():
     assert check.scaled_gaussian(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda n_in, n_out, rng: rng.standard_normal((n_in, n_out)), "not-scaled"),
-    (lambda n_in, n_out, rng: rng.normal(0, 1 / n_in, (n_in, n_out)), "variance-as-std"),
-    (lambda n_in, n_out, rng: rng.normal(0, 1 / np.sqrt(n_out), (n_in, n_out)), "scaled-by-n-out"),
-    (lambda n_in, n_out, rng: rng.standard_normal((n_out, n_in)) / np.sqrt(n_in), "transposed"),
-    (lambda n_in, n_out, rng: np.random.default_rng().standard_normal((n_in, n_out)) / np.sqrt(n_in),
-     "global-rng"),
-    (lambda n_in, n_out, rng: np.sqrt(12 / n_in) * rng.random((n_in, n_out)), "not-centred"),
-    (lambda n_in, n_out, rng: None, "returned-none"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda n_in, n_out, rng: rng.standard_normal((n_in, n_out)), "not-scaled"),
+        (lambda n_in, n_out, rng: rng.normal(0, 1 / n_in, (n_in, n_out)), "variance-as-std"),
+        (lambda n_in, n_out, rng: rng.normal(0, 1 / np.sqrt(n_out), (n_in, n_out)), "scaled-by-n-out"),
+        (lambda n_in, n_out, rng: rng.standard_normal((n_out, n_in)) / np.sqrt(n_in), "transposed"),
+        (lambda n_in, n_out, rng: np.random.default_rng().standard_normal((n_in, n_out)) / np.sqrt(n_in), "global-rng"),
+        (lambda n_in, n_out, rng: np.sqrt(12 / n_in) * rng.random((n_in, n_out)), "not-centred"),
+        (lambda n_in, n_out, rng: None, "returned-none"),
+    ],
+)
 def test_scaled_gaussian_mistakes(wrong, hint_id):
     v = check.scaled_gaussian(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id, str(v)

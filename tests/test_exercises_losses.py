@@ -1,18 +1,19 @@
 """Checkers of chapter 3, Loss functions: references pass, stubs are not attempted, realistic
 mistakes (no 1/2, not averaged, averaged over outputs, log(0), sign) get their hint."""
+
 import numpy as np
 import pytest
+from _checkers import stub
 
 from nnlib import activations as act
 from nnlib.exercises import core
 from nnlib.exercises import losses as check
 
-from _checkers import stub
-
 EPS = 1e-12
 
 
 # --- quadratic -----------------------------------------------------------------------------------
+
 
 def quadratic_solution(a, y):
     n = a.shape[0]
@@ -26,12 +27,15 @@ def test_quadratic_reference_and_stub():
     assert check.quadratic(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda a, y: np.sum((a - y) ** 2) / len(a), "no-half"),
-    (lambda a, y: 0.5 * np.sum((a - y) ** 2), "not-averaged"),
-    (lambda a, y: 0.5 * np.mean((a - y) ** 2), "mean-over-outputs"),
-    (lambda a, y: 0.5 * np.sum((a - y) ** 2, axis=1), "per-example"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda a, y: np.sum((a - y) ** 2) / len(a), "no-half"),
+        (lambda a, y: 0.5 * np.sum((a - y) ** 2), "not-averaged"),
+        (lambda a, y: 0.5 * np.mean((a - y) ** 2), "mean-over-outputs"),
+        (lambda a, y: 0.5 * np.sum((a - y) ** 2, axis=1), "per-example"),
+    ],
+)
 def test_quadratic_mistakes(wrong, hint_id):
     v = check.quadratic(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
@@ -43,6 +47,7 @@ def test_quadratic_not_averaged_is_caught_only_on_a_batch():
 
 
 # --- binary cross-entropy -----------------------------------------------------------------------
+
 
 def bce_solution(a, y):
     a = np.clip(a, EPS, 1 - EPS)
@@ -58,26 +63,37 @@ def test_bce_other_small_eps_is_accepted():
     def keras_like(a, y):
         a = np.clip(a, 1e-7, 1 - 1e-7)
         return -np.mean(np.sum(y * np.log(a) + (1 - y) * np.log(1 - a), axis=1))
+
     assert check.binary_cross_entropy(keras_like).passed
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda a, y: -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "no-clip"),
-    (lambda a, y: np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "sign"),
-    (lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1 - EPS))
-                          + (1 - y) * np.log(1 - np.clip(a, EPS, 1 - EPS))), "not-averaged"),
-    (lambda a, y: -np.mean(y * np.log(np.clip(a, EPS, 1 - EPS))
-                           + (1 - y) * np.log(1 - np.clip(a, EPS, 1 - EPS))), "mean-over-outputs"),
-    (lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1))) / len(a), "only-first-term"),
-    # right values, but log(0) computed on the branch np.where throws away
-    (lambda a, y: -np.sum(np.where(y == 1, np.log(a), np.log(1 - a))) / len(a), "log-of-zero"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda a, y: -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "no-clip"),
+        (lambda a, y: np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "sign"),
+        (
+            lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1 - EPS)) + (1 - y) * np.log(1 - np.clip(a, EPS, 1 - EPS))),
+            "not-averaged",
+        ),
+        (
+            lambda a, y: (
+                -np.mean(y * np.log(np.clip(a, EPS, 1 - EPS)) + (1 - y) * np.log(1 - np.clip(a, EPS, 1 - EPS)))
+            ),
+            "mean-over-outputs",
+        ),
+        (lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1))) / len(a), "only-first-term"),
+        # right values, but log(0) computed on the branch np.where throws away
+        (lambda a, y: -np.sum(np.where(y == 1, np.log(a), np.log(1 - a))) / len(a), "log-of-zero"),
+    ],
+)
 def test_bce_mistakes(wrong, hint_id):
     v = check.binary_cross_entropy(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
 
 
 # --- categorical cross-entropy ------------------------------------------------------------------
+
 
 def cce_solution(a, y):
     return -np.sum(y * np.log(np.clip(a, EPS, 1.0))) / a.shape[0]
@@ -88,19 +104,23 @@ def test_cce_reference_and_stub():
     assert check.categorical_cross_entropy(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda a, y: -np.sum(y * np.log(a)) / len(a), "no-clip"),
-    (lambda a, y: np.sum(y * np.log(np.clip(a, EPS, 1))) / len(a), "sign"),
-    (lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1))), "not-averaged"),
-    (lambda a, y: -np.mean(y * np.log(np.clip(a, EPS, 1))), "mean-over-outputs"),
-    (lambda a, y: -np.mean(np.log(np.clip(a, EPS, 1))[np.arange(len(a)), y.argmax(axis=1)]), "argmax"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda a, y: -np.sum(y * np.log(a)) / len(a), "no-clip"),
+        (lambda a, y: np.sum(y * np.log(np.clip(a, EPS, 1))) / len(a), "sign"),
+        (lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1))), "not-averaged"),
+        (lambda a, y: -np.mean(y * np.log(np.clip(a, EPS, 1))), "mean-over-outputs"),
+        (lambda a, y: -np.mean(np.log(np.clip(a, EPS, 1))[np.arange(len(a)), y.argmax(axis=1)]), "argmax"),
+    ],
+)
 def test_cce_mistakes(wrong, hint_id):
     v = check.categorical_cross_entropy(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
 
 
 # --- gradient of softmax + cross-entropy ----------------------------------------------------------
+
 
 def grad_solution(Z, Y):
     return (act.softmax(Z) - Y) / Z.shape[0]
@@ -112,7 +132,7 @@ def test_numerical_reference_agrees_with_the_formula():
     Y = np.eye(4)[rng.integers(0, 4, size=5)]
     Z_before = Z.copy()
     np.testing.assert_allclose(check.numerical_softmax_ce_grad(Z, Y), grad_solution(Z, Y), atol=1e-8)
-    np.testing.assert_array_equal(Z, Z_before)   # the reference does not disturb its input
+    np.testing.assert_array_equal(Z, Z_before)  # the reference does not disturb its input
 
 
 def test_grad_reference_and_stub():
@@ -124,16 +144,20 @@ def test_grad_reference_and_stub():
         A = act.softmax(Z)
         grad_a = -Y / A / Z.shape[0]
         return act.softmax_backward(Z, A, grad_a)
+
     assert check.softmax_cross_entropy_grad(via_chain_rule).passed
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda Z, Y: act.softmax(Z) - Y, "not-averaged"),
-    (lambda Z, Y: (Y - act.softmax(Z)) / len(Z), "sign"),
-    (lambda Z, Y: (Z - Y) / len(Z), "no-softmax"),
-    (lambda Z, Y: -Y / act.softmax(Z) / len(Z), "grad-wrt-a"),
-    (lambda Z, Y: (act.sigmoid(Z) - Y) / len(Z), "sigmoid"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda Z, Y: act.softmax(Z) - Y, "not-averaged"),
+        (lambda Z, Y: (Y - act.softmax(Z)) / len(Z), "sign"),
+        (lambda Z, Y: (Z - Y) / len(Z), "no-softmax"),
+        (lambda Z, Y: -Y / act.softmax(Z) / len(Z), "grad-wrt-a"),
+        (lambda Z, Y: (act.sigmoid(Z) - Y) / len(Z), "sigmoid"),
+    ],
+)
 def test_grad_mistakes(wrong, hint_id):
     v = check.softmax_cross_entropy_grad(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
@@ -143,4 +167,3 @@ def test_grad_not_averaged_passes_single_example_but_fails_batch():
     v = check.softmax_cross_entropy_grad(lambda Z, Y: act.softmax(Z) - Y)
     assert v.case.startswith("a batch of three")
     np.testing.assert_allclose(v.received, v.expected * 3, rtol=1e-5)
-

@@ -1,15 +1,15 @@
 """Checkers of chapter 1, The neuron: references pass, stubs are not attempted, mistakes get their hint."""
+
 import numpy as np
 import pytest
+from _checkers import stub
 
 from nnlib.exercises import core
 from nnlib.exercises import neuron as check
 from nnlib.exercises.core import Case
 
-from _checkers import stub
-
-
 # --- neuron_output -----------------------------------------------------------------------------
+
 
 def neuron_output_solution(x, w, b):
     z = np.dot(w, x) + b
@@ -25,16 +25,20 @@ def test_neuron_output_reference_and_stub():
 def test_neuron_output_reference_matches_hand_computation():
     # x = (1, 2), w = (0.5, -0.25), b = 0.3: z = 0.5 - 0.5 + 0.3 = 0.3
     assert check._neuron_output(np.array([1.0, 2.0]), np.array([0.5, -0.25]), 0.3) == pytest.approx(
-        1 / (1 + np.exp(-0.3)), rel=1e-12)
+        1 / (1 + np.exp(-0.3)), rel=1e-12
+    )
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda x, w, b: np.dot(w, x) + b, "returned-z"),
-    (lambda x, w, b: 1 / (1 + np.exp(-np.dot(w, x))), "no-bias"),
-    (lambda x, w, b: 1 / (1 + np.exp(-(x.sum() + b))), "unweighted-sum"),
-    (lambda x, w, b: 1 / (1 + np.exp(-1 / (1 + np.exp(-(w @ x + b))))), "sigmoid-twice"),
-    (lambda x, w, b: 1 / (1 + np.exp(-(w * x + b))), "elementwise"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda x, w, b: np.dot(w, x) + b, "returned-z"),
+        (lambda x, w, b: 1 / (1 + np.exp(-np.dot(w, x))), "no-bias"),
+        (lambda x, w, b: 1 / (1 + np.exp(-(x.sum() + b))), "unweighted-sum"),
+        (lambda x, w, b: 1 / (1 + np.exp(-1 / (1 + np.exp(-(w @ x + b))))), "sigmoid-twice"),
+        (lambda x, w, b: 1 / (1 + np.exp(-(w * x + b))), "elementwise"),
+    ],
+)
 def test_neuron_output_mistakes(wrong, hint_id):
     v = check.neuron_output(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
@@ -49,6 +53,7 @@ def test_neuron_output_smallest_failing_case_is_shown():
 
 # --- batch_weighted_input ------------------------------------------------------------------------
 
+
 def batch_solution(X, w, b):
     return X @ w + b
 
@@ -61,17 +66,21 @@ def test_batch_reference_and_stub():
 def test_batch_loop_solution_also_passes():
     def loop(X, w, b):
         return np.array([sum(wj * xj for wj, xj in zip(w, row)) + b for row in X])
+
     assert check.batch_weighted_input(loop).passed
 
 
-@pytest.mark.parametrize("wrong, hint_id", [
-    (lambda X, w, b: X @ w, "no-bias"),
-    (lambda X, w, b: X * w + b, "elementwise"),
-    (lambda X, w, b: np.sum(X * w, axis=0) + b, "sum-over-examples"),
-    (lambda X, w, b: X.T @ w + b, "matmul-order"),
-    (lambda X, w, b: w @ X + b, "matmul-order"),
-    (lambda X, w, b: np.dot(X, w).reshape(-1, 1) + b, "column"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint_id",
+    [
+        (lambda X, w, b: X @ w, "no-bias"),
+        (lambda X, w, b: X * w + b, "elementwise"),
+        (lambda X, w, b: np.sum(X * w, axis=0) + b, "sum-over-examples"),
+        (lambda X, w, b: X.T @ w + b, "matmul-order"),
+        (lambda X, w, b: w @ X + b, "matmul-order"),
+        (lambda X, w, b: np.dot(X, w).reshape(-1, 1) + b, "column"),
+    ],
+)
 def test_batch_mistakes(wrong, hint_id):
     v = check.batch_weighted_input(wrong)
     assert v.status == core.WRONG and v.hint_id == hint_id
@@ -81,14 +90,16 @@ def test_batch_in_place_gets_in_place_hint():
     def inplace(X, w, b):
         X *= w
         return X.sum(axis=1) + b
+
     assert check.batch_weighted_input(inplace).hint_id == "in-place"
 
 
 # --- logic gates ---------------------------------------------------------------------------------
 
+
 def test_gates_accept_working_weights():
     assert check.and_gate(np.array([1.0, 1.0]), -1.5).passed
-    assert check.and_gate([2, 2], -3).passed            # lists and ints are fine too
+    assert check.and_gate([2, 2], -3).passed  # lists and ints are fine too
     assert check.or_gate(np.array([1.0, 1.0]), -0.5).passed
     assert check.nand_gate(np.array([-1.0, -1.0]), 1.5).passed
 
@@ -99,16 +110,19 @@ def test_gates_not_attempted():
     assert check.nand_gate([1.0, 1.0], ...).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("w, b, hint_id", [
-    ([1.0, 1.0], -0.5, "or-not-and"),     # one input alone is enough: that is OR
-    ([1.0, 1.0], -2.0, "boundary"),       # z = 0 at (1, 1), and step(0) = 0
-    ([1.0, 1.0], 0.5, "always-fires"),
-    ([1.0, 1.0], -5.0, "never-fires"),
-    ([-1.0, -1.0], 1.5, "negated"),       # NAND instead of AND
-    ([2.0, -1.0], -0.5, "row"),
-    ([1.0, 1.0, 1.0], -1.5, "shape"),
-    ("one", -1.5, "not-numeric"),
-])
+@pytest.mark.parametrize(
+    "w, b, hint_id",
+    [
+        ([1.0, 1.0], -0.5, "or-not-and"),  # one input alone is enough: that is OR
+        ([1.0, 1.0], -2.0, "boundary"),  # z = 0 at (1, 1), and step(0) = 0
+        ([1.0, 1.0], 0.5, "always-fires"),
+        ([1.0, 1.0], -5.0, "never-fires"),
+        ([-1.0, -1.0], 1.5, "negated"),  # NAND instead of AND
+        ([2.0, -1.0], -0.5, "row"),
+        ([1.0, 1.0, 1.0], -1.5, "shape"),
+        ("one", -1.5, "not-numeric"),
+    ],
+)
 def test_and_gate_mistakes(w, b, hint_id):
     v = check.and_gate(w, b)
     assert v.status == core.WRONG and v.hint_id == hint_id
@@ -128,6 +142,7 @@ def test_gate_unknown_name():
 
 # --- check_function: warnings and known exceptions -------------------------------------------
 
+
 def test_check_function_plus_flags_warnings_and_known_exceptions():
     cases = [Case((np.array([0.0]),)), Case((np.array([-1000.0, 1000.0]),))]
     ref = lambda z: 0.5 * np.tanh(0.5 * z) + 0.5  # noqa: E731
@@ -142,8 +157,10 @@ def test_check_function_plus_flags_warnings_and_known_exceptions():
 
     def boom(z):
         raise ValueError("operands could not be broadcast together")
-    v = core.check_function("sig", boom, ref, cases,
-                                  raised_hints=[("could not be broadcast", "keepdims", "use keepdims")])
+
+    v = core.check_function(
+        "sig", boom, ref, cases, raised_hints=[("could not be broadcast", "keepdims", "use keepdims")]
+    )
     assert v.hint_id == "keepdims" and v.hint == "use keepdims"
     v = core.check_function("sig", boom, ref, cases, raised_hints=[("other text", "x", "y")])
     assert v.hint_id == "raised"

@@ -1,14 +1,13 @@
 """Checkers of chapter 6 (training): references pass, stubs are not attempted, realistic mistakes get their hint."""
+
 import numpy as np
 import pytest
+from _checkers import hint_of, stub
 
 from nnlib.exercises import core
 from nnlib.exercises import training as check
-from nnlib.exercises.tuning import _choose_by
+from nnlib.exercises.training import _choose_by
 from nnlib.training import TrainingDiverged
-
-from _checkers import hint_of, stub
-
 
 # --- sgd_step -----------------------------------------------------------------------
 
@@ -25,6 +24,7 @@ def test_sgd_step_accepts_other_correct_forms():
         for p, g in zip(params, grads):
             new.append(p - lr * g)
         return tuple(new)
+
     assert check.sgd_step(loop).passed
 
 
@@ -41,6 +41,7 @@ def test_sgd_step_return_inside_loop():
     def early(params, grads, lr):
         for p, g in zip(params, grads):
             return [p - lr * g]
+
     v = check.sgd_step(early)
     assert hint_of(v) == "return-in-loop" and v.case.startswith("a layer's W and b")
 
@@ -49,12 +50,14 @@ def test_sgd_step_in_place_variants():
     def in_place_none(params, grads, lr):
         for p, g in zip(params, grads):
             p -= lr * g
+
     assert hint_of(check.sgd_step(in_place_none)) == "in-place-returned-none"
 
     def in_place_returned(params, grads, lr):
         for p, g in zip(params, grads):
             p -= lr * g
         return params
+
     assert hint_of(check.sgd_step(in_place_returned)) == "in-place"
 
     def scaled_grads(params, grads, lr):
@@ -63,10 +66,12 @@ def test_sgd_step_in_place_variants():
             g *= lr
             out.append(p - g)
         return out
+
     assert hint_of(check.sgd_step(scaled_grads)) == "modified-grads"
 
     def forgot_return(params, grads, lr):
         [p - lr * g for p, g in zip(params, grads)]
+
     assert hint_of(check.sgd_step(forgot_return)) == "returned-none"
 
 
@@ -88,14 +93,16 @@ def test_minibatches_generator_with_shuffled_indices_passes():
         idx = np.arange(len(X))
         rng.shuffle(idx)
         for start in range(0, len(X), batch_size):
-            b = idx[start:start + batch_size]
+            b = idx[start : start + batch_size]
             yield X[b], Y[b]
+
     assert check.iterate_minibatches(gen).passed
 
 
 def test_minibatches_forgot_to_shuffle():
     def unshuffled(X, Y, batch_size, rng):
-        return [(X[s:s + batch_size], Y[s:s + batch_size]) for s in range(0, len(X), batch_size)]
+        return [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
+
     v = check.iterate_minibatches(unshuffled)
     assert hint_of(v) == "not-shuffled" and "original order" in v.message
 
@@ -103,22 +110,27 @@ def test_minibatches_forgot_to_shuffle():
 def test_minibatches_dropped_last_partial_batch():
     def drop_last(X, Y, batch_size, rng):
         order = rng.permutation(len(X))
-        return [(X[order[s:s + batch_size]], Y[order[s:s + batch_size]])
-                for s in range(0, len(X) - batch_size + 1, batch_size)]
+        return [
+            (X[order[s : s + batch_size]], Y[order[s : s + batch_size]])
+            for s in range(0, len(X) - batch_size + 1, batch_size)
+        ]
+
     assert hint_of(check.iterate_minibatches(drop_last)) == "dropped-last"
 
 
 def test_minibatches_different_permutations_break_pairs():
     def two_perms(X, Y, batch_size, rng):
         Xs, Ys = X[rng.permutation(len(X))], Y[rng.permutation(len(Y))]
-        return [(Xs[s:s + batch_size], Ys[s:s + batch_size]) for s in range(0, len(X), batch_size)]
+        return [(Xs[s : s + batch_size], Ys[s : s + batch_size]) for s in range(0, len(X), batch_size)]
+
     assert hint_of(check.iterate_minibatches(two_perms)) == "pairs-broken"
 
 
 def test_minibatches_overlapping_windows():
     def sliding(X, Y, batch_size, rng):
         order = rng.permutation(len(X))
-        return [(X[order[i:i + batch_size]], Y[order[i:i + batch_size]]) for i in range(len(X) // batch_size + 1)]
+        return [(X[order[i : i + batch_size]], Y[order[i : i + batch_size]]) for i in range(len(X) // batch_size + 1)]
+
     assert hint_of(check.iterate_minibatches(sliding)) == "overlap"
 
 
@@ -126,18 +138,21 @@ def test_minibatches_shuffle_in_place_and_global_rng():
     def shuffles_inputs(X, Y, batch_size, rng):
         rng.shuffle(X)
         rng.shuffle(Y)
-        return [(X[s:s + batch_size], Y[s:s + batch_size]) for s in range(0, len(X), batch_size)]
+        return [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
+
     assert hint_of(check.iterate_minibatches(shuffles_inputs)) == "in-place"
 
     def fixed_seed(X, Y, batch_size, rng):
         return check.iterate_minibatches_reference(X, Y, batch_size, np.random.default_rng(123))
+
     assert hint_of(check.iterate_minibatches(fixed_seed)) == "ignores-rng"
 
 
 def test_minibatches_shuffled_batch_order_only():
     def batch_order(X, Y, batch_size, rng):
-        batches = [(X[s:s + batch_size], Y[s:s + batch_size]) for s in range(0, len(X), batch_size)]
+        batches = [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
         return [batches[i] for i in rng.permutation(len(batches))]
+
     assert hint_of(check.iterate_minibatches(batch_order)) == "shuffled-batches-only"
 
 
@@ -151,7 +166,7 @@ def _by(key, pick=min):
 
 def test_choose_lr_reference_and_stub():
     assert check.choose_learning_rate(check.choose_learning_rate_reference).passed
-    assert check.choose_learning_rate(_by(lambda h: h.val_loss[-1])).passed   # inf for diverged is fine
+    assert check.choose_learning_rate(_by(lambda h: h.val_loss[-1])).passed  # inf for diverged is fine
     assert check.choose_learning_rate(stub).status == core.NOT_ATTEMPTED
 
 
@@ -166,6 +181,7 @@ def test_choose_lr_divergence_not_caught_or_nan():
     def uncaught(lrs, train_with):
         losses = [train_with(lr).val_loss[-1] for lr in lrs]
         return lrs[int(np.argmin(losses))]
+
     v = check.choose_learning_rate(uncaught)
     assert hint_of(v) == "not-caught" and "diverges" in v.case
 
@@ -177,16 +193,19 @@ def test_choose_lr_divergence_not_caught_or_nan():
             except TrainingDiverged:
                 losses.append(float("nan"))
         return lrs[int(np.argmin(losses))]
+
     assert hint_of(check.choose_learning_rate(nan_score)) == "nan-for-diverged"
 
 
 def test_choose_lr_returned_index_or_loss():
     def index(lrs, train_with):
         return int(np.argmin([train_with(lr).val_loss[-1] for lr in lrs]))
+
     assert hint_of(check.choose_learning_rate(index)) == "returned-index"
 
     def loss(lrs, train_with):
         return min(train_with(lr).val_loss[-1] for lr in lrs)
+
     assert hint_of(check.choose_learning_rate(loss)) == "returned-loss"
 
 
@@ -194,8 +213,9 @@ def test_choose_lr_returned_index_or_loss():
 
 
 def test_early_stopping_reference_matches_nnlib_callback():
-    """The reference agrees with nnlib.training.EarlyStopping on every test case."""
-    from nnlib.training import EarlyStopping, History, TrainState
+    """The reference agrees with nnlib.callbacks.EarlyStopping on every test case."""
+    from nnlib.callbacks import EarlyStopping, History, TrainState
+
     for case in check._es_cases():
         losses, patience = case.args
         cb, state = EarlyStopping(patience=patience), None
@@ -203,6 +223,7 @@ def test_early_stopping_reference_matches_nnlib_callback():
         class Net:
             def get_params(self):
                 return []
+
         state = TrainState(Net(), None, History(), len(losses), 1)
         ran = 0
         for epoch, value in enumerate(losses):
@@ -220,8 +241,7 @@ def test_early_stopping_reference_and_stub():
     assert check.early_stopping_epoch(stub).status == core.NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("mistake", ["no-patience", "one-epoch-late", "zero-based", "looked-ahead",
-                                     "tie-improves"])
+@pytest.mark.parametrize("mistake", ["no-patience", "one-epoch-late", "zero-based", "looked-ahead", "tie-improves"])
 def test_early_stopping_mistakes(mistake):
     fn = {m.id: m.fn for m in check._ES_MISTAKES}[mistake]
     assert hint_of(check.early_stopping_epoch(fn)) == mistake
@@ -233,6 +253,7 @@ def test_early_stopping_hand_written_mistakes():
             if val_losses[epoch] > val_losses[epoch - 1]:
                 return epoch, epoch + 1
         return len(val_losses), len(val_losses)
+
     assert hint_of(check.early_stopping_epoch(first_increase)) == "no-patience"
 
     def zero_based(val_losses, patience):
@@ -243,6 +264,7 @@ def test_early_stopping_hand_written_mistakes():
             elif epoch - best_epoch >= patience:
                 return best_epoch, epoch
         return best_epoch, len(val_losses) - 1
+
     assert hint_of(check.early_stopping_epoch(zero_based)) == "zero-based"
 
 

@@ -1,5 +1,6 @@
 """The network: backprop against finite differences, a worked SGD step, input errors,
 reproducibility, training behaviour, and saving/loading."""
+
 import pickle
 import zlib
 
@@ -7,15 +8,22 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import Network, SGD
+from nnlib import SGD, Network
 from nnlib.gradcheck import check_gradients, numerical_gradient, relative_error
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "step"]
 # each loss with the output activations it makes sense with
-LOSS_OUTPUTS = [("quadratic", "identity"), ("quadratic", "sigmoid"), ("quadratic", "tanh"),
-                ("quadratic", "relu"), ("quadratic", "leaky_relu"), ("quadratic", "softmax"),
-                ("binary_cross_entropy", "sigmoid"), ("binary_cross_entropy", "softmax"),
-                ("categorical_cross_entropy", "softmax")]
+LOSS_OUTPUTS = [
+    ("quadratic", "identity"),
+    ("quadratic", "sigmoid"),
+    ("quadratic", "tanh"),
+    ("quadratic", "relu"),
+    ("quadratic", "leaky_relu"),
+    ("quadratic", "softmax"),
+    ("binary_cross_entropy", "sigmoid"),
+    ("binary_cross_entropy", "softmax"),
+    ("categorical_cross_entropy", "softmax"),
+]
 SHAPES = [[3, 2], [3, 5, 2], [3, 4, 3, 2]]
 
 
@@ -32,8 +40,7 @@ def _batch(sizes, loss, rng):
 def test_backprop_matches_numerical_gradient(hidden, loss, output, sizes):
     # a seed that is the same in every process (hash() of a str is not)
     rng = np.random.default_rng(zlib.crc32(f"{hidden}-{loss}-{output}-{len(sizes)}".encode()))
-    net = Network(sizes, activation=hidden, output_activation=output, loss=loss,
-                  init="xavier", rng=rng)
+    net = Network(sizes, activation=hidden, output_activation=output, loss=loss, init="xavier", rng=rng)
     for layer in net.layers:  # non-zero biases so every term of BP3 is exercised
         layer.b[:] = rng.normal(scale=0.1, size=layer.b.shape)
     X, Y = _batch(sizes, loss, rng)
@@ -63,8 +70,9 @@ def test_one_sgd_step_by_hand():
     BP3/BP4 and SGD: b <- b - eta delta, W <- W - eta a_prev^T delta.
     """
     net = Network([2, 2, 1], activation="sigmoid", loss="quadratic", rng=0)
-    net.set_params([np.array([[0.1, -0.2], [0.3, 0.4]]), np.array([0.05, -0.1]),
-                    np.array([[0.5], [-0.6]]), np.array([0.2])])
+    net.set_params(
+        [np.array([[0.1, -0.2], [0.3, 0.4]]), np.array([0.05, -0.1]), np.array([[0.5], [-0.6]]), np.array([0.2])]
+    )
     X, Y = np.array([[1.0, 0.5]]), np.array([[1.0]])
     assert net.loss_value(X, Y) == pytest.approx(0.10107878250052808, rel=1e-12)
     net.gradients(X, Y)
@@ -72,8 +80,9 @@ def test_one_sgd_step_by_hand():
     W1, b1, W2, b2 = net.get_params()
     np.testing.assert_allclose(W2[:, 0], [0.5319572743316376, -0.5735737345779541], rtol=1e-12)
     np.testing.assert_allclose(b2, [0.25563180543983893], rtol=1e-12)
-    np.testing.assert_allclose(W1, [[0.10679982861706555, -0.20832394360962106],
-                                    [0.30339991430853275, 0.3958380281951895]], rtol=1e-12)
+    np.testing.assert_allclose(
+        W1, [[0.10679982861706555, -0.20832394360962106], [0.30339991430853275, 0.3958380281951895]], rtol=1e-12
+    )
     np.testing.assert_allclose(b1, [0.05679982861706554, -0.10832394360962105], rtol=1e-12)
 
 
@@ -81,19 +90,26 @@ def test_neuron_and_gate():
     n = nnlib.Neuron(w=[1.0, 1.0], b=-1.5, activation="step")
     assert [n([a, b]) for a in (0, 1) for b in (0, 1)] == [0.0, 0.0, 0.0, 1.0]
     assert nnlib.Neuron(w=[2.0], b=0.0)([0.0]) == 0.5
-    with pytest.raises(ValueError, match="Neuron with 2 weights expected input with 2 features, "
-                                         r"got array of shape \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match="Neuron with 2 weights expected input with 2 features, "
+        r"got array of shape \(3,\)",
+    ):
         n([1, 2, 3])
 
 
 # --- bad input gets a clear message -------------------------------------------------
 
+
 def test_error_messages_name_expected_and_received():
     net = Network([3, 4, 2], rng=0)
     with pytest.raises(ValueError, match=r"expected X of shape \(n_samples, 3\), got array of shape \(10, 5\)"):
         net.predict(np.zeros((10, 5)))
-    with pytest.raises(ValueError, match=r"Dense\(3 -> 4, sigmoid\) expected input with 3 features, "
-                                         r"got array of shape \(2, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Dense\(3 -> 4, sigmoid\) expected input with 3 features, "
+        r"got array of shape \(2, 5\)",
+    ):
         net.layers[0].forward(np.zeros((2, 5)))
     with pytest.raises(ValueError, match=r"2 outputs, so Y must have shape \(10, 2\), got \(10,\).*one_hot"):
         net.fit(np.zeros((10, 3)), np.zeros(10), progress=False)
@@ -121,6 +137,7 @@ def test_error_messages_name_expected_and_received():
 
 # --- training -----------------------------------------------------------------------
 
+
 def _xor():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     return X, np.array([[0], [1], [1], [0]], dtype=float)
@@ -143,8 +160,16 @@ def test_same_seed_gives_bit_identical_training():
 def test_fit_learns_xor_and_records_history():
     X, Y = _xor()
     net = Network([2, 4, 1], activation="tanh", loss="bce", init="xavier", rng=1)
-    h = net.fit(X, Y, epochs=400, batch_size=4, optimizer=SGD(lr=0.5, momentum=0.9),
-                validation_data=(X, Y), progress=False, rng=0)
+    h = net.fit(
+        X,
+        Y,
+        epochs=400,
+        batch_size=4,
+        optimizer=SGD(lr=0.5, momentum=0.9),
+        validation_data=(X, Y),
+        progress=False,
+        rng=0,
+    )
     assert len(h) == 400 and h.epoch[-1] == 400
     assert h["loss"][-1] < 0.1 * h["loss"][0]
     assert h.accuracy[-1] == 1.0 and h.val_accuracy[-1] == 1.0
@@ -164,12 +189,10 @@ def test_callbacks_see_every_batch_and_epoch_and_can_stop():
             if state.epoch == 2:
                 state.stop = True
 
-    h = Network([2, 2, 1], rng=0).fit(X, Y, epochs=10, batch_size=3, callbacks=[Counter()],
-                                      progress=False, rng=0)
+    h = Network([2, 2, 1], rng=0).fit(X, Y, epochs=10, batch_size=3, callbacks=[Counter()], progress=False, rng=0)
     assert seen == {"batches": 6, "epochs": [0, 1, 2]} and len(h) == 3
     calls = []
-    Network([2, 2, 1], rng=0).fit(X, Y, epochs=2, callbacks=[lambda s: calls.append(s.epoch)],
-                                  progress=False)
+    Network([2, 2, 1], rng=0).fit(X, Y, epochs=2, callbacks=[lambda s: calls.append(s.epoch)], progress=False)
     assert calls == [0, 1]
 
 
@@ -178,8 +201,12 @@ def test_fit_without_train_metrics_trains_the_same_and_skips_the_training_set_pa
     runs = {}
     for flag in (True, False):
         net = Network([2, 3, 1], activation="tanh", rng=42)
-        runs[flag] = (net.fit(X, Y, epochs=5, batch_size=2, lr=0.5, validation_data=(X, Y),
-                              train_metrics=flag, progress=False, rng=7), net.get_params())
+        runs[flag] = (
+            net.fit(
+                X, Y, epochs=5, batch_size=2, lr=0.5, validation_data=(X, Y), train_metrics=flag, progress=False, rng=7
+            ),
+            net.get_params(),
+        )
     (full, p_full), (lean, p_lean) = runs[True], runs[False]
     for a, b in zip(p_full, p_lean):
         np.testing.assert_array_equal(a, b)
@@ -191,6 +218,7 @@ def test_fit_without_train_metrics_trains_the_same_and_skips_the_training_set_pa
 @pytest.mark.parametrize("n, batch_size, chunk_bytes", [(23, 4, 1), (23, 4, 100), (23, 5, 10**6), (7, 10, 1)])
 def test_batches_are_the_shuffled_rows_in_order_whatever_the_chunking(n, batch_size, chunk_bytes):
     from nnlib.training import _batches
+
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(n, 3)), rng.normal(size=(n, 2))
     order = rng.permutation(n)
@@ -199,17 +227,18 @@ def test_batches_are_the_shuffled_rows_in_order_whatever_the_chunking(n, batch_s
     np.testing.assert_array_equal(np.concatenate([xb for xb, _ in batches]), X[order])
     np.testing.assert_array_equal(np.concatenate([yb for _, yb in batches]), Y[order])
     in_order = list(_batches(X, Y, None, batch_size))
-    assert all(np.shares_memory(xb, X) for xb, _ in in_order)           # views, no copies
+    assert all(np.shares_memory(xb, X) for xb, _ in in_order)  # views, no copies
     np.testing.assert_array_equal(np.concatenate([xb for xb, _ in in_order]), X)
 
 
 def test_tall_batches_use_the_transposed_product_with_the_same_result(monkeypatch):
     import nnlib.layers
+
     rng = np.random.default_rng(0)
     layer = nnlib.layers.Dense(5, 3, "sigmoid", rng=0)
     X = rng.normal(size=(40, 5))
     plain = layer.forward(X).copy()
-    monkeypatch.setattr(nnlib.layers, "_BIG_PRODUCT", 1)                # every product is "big"
+    monkeypatch.setattr(nnlib.layers, "_BIG_PRODUCT", 1)  # every product is "big"
     np.testing.assert_allclose(layer.forward(X), plain, rtol=1e-14)
     np.testing.assert_allclose(layer.Z, X @ layer.W + layer.b, rtol=1e-14)
 
@@ -229,8 +258,11 @@ def test_divergence_stops_with_message_and_keeps_finite_weights():
     X = rng.normal(size=(50, 2)) * 10
     Y = X @ np.array([[3.0], [-2.0]])
     net = Network([2, 8, 1], activation="relu", output_activation="identity", rng=0, init="he")
-    with pytest.raises(nnlib.TrainingDiverged, match=r"learning rate 5\b.*Try a smaller learning rate "
-                                                     r"\(e\.g\. 0\.5\).*keeps its last finite weights"):
+    with pytest.raises(
+        nnlib.TrainingDiverged,
+        match=r"learning rate 5\b.*Try a smaller learning rate "
+        r"\(e\.g\. 0\.5\).*keeps its last finite weights",
+    ):
         net.fit(X, Y, epochs=50, batch_size=5, lr=5.0, progress=False, rng=0)
     assert all(np.isfinite(p).all() for p in net.get_params())
 
@@ -239,11 +271,11 @@ def test_early_stopping_restores_best_weights():
     rng = np.random.default_rng(0)
     X, Xv = rng.normal(size=(12, 2)), rng.normal(size=(40, 2))
     Y, Yv = (X[:, :1] > 0).astype(float), (Xv[:, :1] > 0).astype(float)
-    net = Network([2, 30, 1], activation="relu", output_activation="sigmoid", loss="bce",
-                  init="he", rng=0)
+    net = Network([2, 30, 1], activation="relu", output_activation="sigmoid", loss="bce", init="he", rng=0)
     stopper = nnlib.EarlyStopping(patience=3)
-    h = net.fit(X, Y, epochs=300, batch_size=4, lr=0.5, validation_data=(Xv, Yv),
-                callbacks=[stopper], progress=False, rng=0)
+    h = net.fit(
+        X, Y, epochs=300, batch_size=4, lr=0.5, validation_data=(Xv, Yv), callbacks=[stopper], progress=False, rng=0
+    )
     assert len(h) < 300
     assert net.loss_value(Xv, Yv) == pytest.approx(min(h.val_loss))
 
@@ -255,8 +287,7 @@ def test_momentum_reaches_lower_loss_than_plain_sgd():
     losses = {}
     for mu in (0.0, 0.9):
         net = Network([3, 8, 1], activation="tanh", output_activation="identity", init="xavier", rng=2)
-        h = net.fit(X, Y, epochs=30, batch_size=16, optimizer=SGD(lr=0.02, momentum=mu),
-                    progress=False, rng=0)
+        h = net.fit(X, Y, epochs=30, batch_size=16, optimizer=SGD(lr=0.02, momentum=mu), progress=False, rng=0)
         losses[mu] = h.loss[-1]
     assert losses[0.9] < 0.5 * losses[0.0]
 
@@ -284,14 +315,14 @@ def test_float32_saturated_cross_entropy_stays_finite():
 
 def test_training_overflow_raises_one_clear_error_without_warnings():
     import warnings
+
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 2)) * 10
     net = Network([2, 8, 1], activation="relu", output_activation="identity", rng=0, init="he")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(nnlib.TrainingDiverged):
-            net.fit(X, X @ np.array([[3.0], [-2.0]]), epochs=50, batch_size=5, lr=5.0,
-                    progress=False, rng=0)
+            net.fit(X, X @ np.array([[3.0], [-2.0]]), epochs=50, batch_size=5, lr=5.0, progress=False, rng=0)
 
 
 def test_float32_network_stays_float32():
@@ -304,11 +335,12 @@ def test_float32_network_stays_float32():
 
 # --- saving and loading ---------------------------------------------------------------
 
+
 def test_save_load_round_trip_gives_identical_predictions(tmp_path):
     net = Network([3, 5, 4], activation="relu", loss="cce", init="he", rng=9)
     X = np.random.default_rng(0).normal(size=(6, 3))
     path = tmp_path / "net.npz"
-    net.save(path)
+    nnlib.save(net, path)
     back = nnlib.load(path)
     np.testing.assert_array_equal(back.predict(X), net.predict(X))
     assert back.sizes == net.sizes and back.loss.name == "categorical_cross_entropy"

@@ -1,4 +1,5 @@
 """The playground, driven from Python: settings, TF Playground URLs, training, buttons."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,17 +13,20 @@ import pytest
 
 matplotlib.use("Agg")
 
-from nnlib.playground_core import (FEATURES, PlaygroundCore, Settings, SettingsWarning,  # noqa: E402
-                                   feature_matrix, load_settings)
+from nnlib.widgets.playground.features import FEATURES, feature_matrix  # noqa: E402
+from nnlib.widgets.playground.settings import Settings, SettingsWarning, load_settings  # noqa: E402
+from nnlib.widgets.playground.trainer import Trainer  # noqa: E402
 
 pytest.importorskip("ipywidgets")
-from nnlib.playground import Playground  # noqa: E402
+from nnlib.widgets.playground import Playground  # noqa: E402
 
-EXAMPLE_URL = ("https://playground.tensorflow.org/#activation=tanh&batchSize=10&dataset=circle"
-               "&regDataset=reg-plane&learningRate=0.03&regularizationRate=0&noise=0&networkShape=4,2"
-               "&seed=0.72031&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
-               "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false"
-               "&collectStats=false&problem=classification&initZero=false&hideText=false")
+EXAMPLE_URL = (
+    "https://playground.tensorflow.org/#activation=tanh&batchSize=10&dataset=circle"
+    "&regDataset=reg-plane&learningRate=0.03&regularizationRate=0&noise=0&networkShape=4,2"
+    "&seed=0.72031&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
+    "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false"
+    "&collectStats=false&problem=classification&initZero=false&hideText=false"
+)
 CHAPTER = Path(__file__).resolve().parents[1] / "book" / "playground" / "playground.ipynb"
 
 
@@ -47,25 +51,45 @@ def test_feature_matrix_computes_each_named_feature():
     X = np.array([[0.5, -2.0], [3.0, 1.0]])
     F = feature_matrix(X, list(FEATURES))
     x1, x2 = X[:, 0], X[:, 1]
-    expected = np.column_stack([x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(x1), np.sin(x2), np.cos(x1), np.cos(x2)])
+    expected = np.column_stack([x1, x2, x1**2, x2**2, x1 * x2, np.sin(x1), np.sin(x2), np.cos(x1), np.cos(x2)])
     np.testing.assert_allclose(F, expected)
     assert feature_matrix(X, ["x2^2", "x1"]).tolist() == [[4.0, 0.5], [1.0, 3.0]]
     with pytest.raises(ValueError, match="tan"):
         feature_matrix(X, ["tan(x1)"])
 
 
-@pytest.mark.parametrize("bad, field", [(dict(hidden=(4, 0)), "hidden"), (dict(learning_rate=-0.1), "learning_rate"),
-                                        (dict(dataset="moons"), "dataset"), (dict(features=()), "features"),
-                                        (dict(hidden=(2,) * 7), "hidden"), (dict(noise=80), "noise")])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        (dict(hidden=(4, 0)), "hidden"),
+        (dict(learning_rate=-0.1), "learning_rate"),
+        (dict(dataset="moons"), "dataset"),
+        (dict(features=()), "features"),
+        (dict(hidden=(2,) * 7), "hidden"),
+        (dict(noise=80), "noise"),
+    ],
+)
 def test_bad_settings_raise_a_message_naming_the_field(bad, field):
     with pytest.raises(ValueError, match=f"Settings.{field}"):
         Settings(**bad)
 
 
 def test_settings_string_round_trip():
-    s = Settings(dataset="spiral", noise=15, train_percent=70, seed=12, features=("x1", "cos(x2)", "x1*x2"),
-                 hidden=(8, 1, 3), activation="relu", learning_rate=0.003, batch_size=25,
-                 regularization="L2", regularization_rate=0.001, show_test_data=True, discretize=True)
+    s = Settings(
+        dataset="spiral",
+        noise=15,
+        train_percent=70,
+        seed=12,
+        features=("x1", "cos(x2)", "x1*x2"),
+        hidden=(8, 1, 3),
+        activation="relu",
+        learning_rate=0.003,
+        batch_size=25,
+        regularization="L2",
+        regularization_rate=0.001,
+        show_test_data=True,
+        discretize=True,
+    )
     text = s.to_string()
     assert Settings.from_string(text) == s
     assert load_settings(text) == s
@@ -73,9 +97,20 @@ def test_settings_string_round_trip():
 
 
 def test_tf_url_round_trip():
-    s = Settings(dataset="reg-gauss", noise=5, train_percent=30, seed=4321, features=("sin(x1)", "cos(x1)", "x2^2"),
-                 hidden=(3,), activation="sigmoid", learning_rate=0.1, batch_size=3, regularization="L1",
-                 regularization_rate=0.01, init_zero=True)
+    s = Settings(
+        dataset="reg-gauss",
+        noise=5,
+        train_percent=30,
+        seed=4321,
+        features=("sin(x1)", "cos(x1)", "x2^2"),
+        hidden=(3,),
+        activation="sigmoid",
+        learning_rate=0.1,
+        batch_size=3,
+        regularization="L1",
+        regularization_rate=0.01,
+        init_zero=True,
+    )
     url = s.to_tf_url()
     assert url.startswith("https://playground.tensorflow.org/#")
     assert "problem=regression" in url and "regDataset=reg-gauss" in url
@@ -89,11 +124,11 @@ def test_example_url_reproduces_its_setup():
     assert (s.activation, s.batch_size, s.learning_rate, s.hidden) == ("tanh", 10, 0.03, (4, 2))
     assert (s.features, s.train_percent, s.noise, s.dataset) == (("x1", "x2"), 50, 0, "circle")
     assert (s.problem, s.regularization, s.show_test_data, s.seed) == ("classification", "none", False, 72031)
-    core = PlaygroundCore(s)
+    core = Trainer(s)
     assert core.net.sizes == [2, 4, 2, 1]
     assert [layer.activation.name for layer in core.net.layers] == ["tanh", "tanh", "tanh"]
     assert len(core.X_train) == len(core.X_test) == 250
-    assert set(np.unique(core.y_train)) == {-1.0, 1.0}           # tanh output, targets -1 / +1
+    assert set(np.unique(core.y_train)) == {-1.0, 1.0}  # tanh output, targets -1 / +1
 
 
 def test_tf_url_unknown_and_malformed_parameters_are_named_not_fatal():
@@ -115,7 +150,7 @@ def test_garbage_settings_string_loads_defaults_with_messages():
 
 # --- the core -------------------------------------------------------------------------------
 def test_loss_decreases_on_circle():
-    core = PlaygroundCore(Settings(dataset="circle", hidden=(4,), learning_rate=0.1))
+    core = Trainer(Settings(dataset="circle", hidden=(4,), learning_rate=0.1))
     start = core.train_loss
     core.step(30)
     assert core.epoch == 30 and len(core.history["train_loss"]) == 31
@@ -124,22 +159,22 @@ def test_loss_decreases_on_circle():
 
 def test_reset_restores_the_seeds_initial_network_and_replays_the_run():
     s = Settings(seed=5)
-    core = PlaygroundCore(s)
+    core = Trainer(s)
     fresh = params(core.net)
     core.step(5)
     losses = list(core.history["train_loss"])
     assert not same(params(core.net), fresh)
     core.reset()
     assert core.epoch == 0 and same(params(core.net), fresh)
-    assert same(params(PlaygroundCore(s).net), fresh)            # the same seed, the same weights
+    assert same(params(Trainer(s).net), fresh)  # the same seed, the same weights
     core.step(5)
     assert core.history["train_loss"] == losses
-    other = PlaygroundCore(s.replace(seed=6))
+    other = Trainer(s.replace(seed=6))
     assert not same(params(other.net), fresh) and not np.array_equal(other.X_train, core.X_train)
 
 
 def test_changing_the_learning_rate_keeps_the_network_and_takes_effect():
-    core = PlaygroundCore(Settings())
+    core = Trainer(Settings())
     core.step(3)
     before = params(core.net)
     assert core.apply(core.settings.replace(learning_rate=1e-9)) == "optimizer"
@@ -154,7 +189,7 @@ def test_changing_the_learning_rate_keeps_the_network_and_takes_effect():
 
 
 def test_structural_changes_give_a_fresh_network():
-    core = PlaygroundCore(Settings())
+    core = Trainer(Settings())
     core.step(2)
     assert core.apply(core.settings.replace(hidden=(3,), features=("x1", "x2", "x1^2"))) == "network"
     assert core.epoch == 0 and core.net.sizes == [3, 3, 1] and core.F_train.shape[1] == 3
@@ -164,17 +199,17 @@ def test_structural_changes_give_a_fresh_network():
 
 
 def test_divergence_keeps_the_last_good_weights_and_explains():
-    core = PlaygroundCore(Settings(activation="relu", hidden=(8, 8, 8), learning_rate=1e6, dataset="reg-plane"))
+    core = Trainer(Settings(activation="relu", hidden=(8, 8, 8), learning_rate=1e6, dataset="reg-plane"))
     done = core.step(5)
     assert done < 5 and "diverged" in core.message and "smaller learning rate" in core.message
     assert all(np.isfinite(p).all() for p in params(core.net))
     assert core.epoch == done and np.isfinite(core.train_loss)
-    core.apply(core.settings.replace(learning_rate=1e-4))       # a sane rate: training goes on
+    core.apply(core.settings.replace(learning_rate=1e-4))  # a sane rate: training goes on
     assert core.step(2) == 2 and core.message == "" and core.epoch == done + 2
 
 
 def test_grid_outputs_and_frames():
-    core = PlaygroundCore(Settings(hidden=(3, 2)), resolution=20)
+    core = Trainer(Settings(hidden=(3, 2)), resolution=20)
     out, hidden = core.grid_outputs()
     assert out.shape == (20, 20) and [h.shape for h in hidden] == [(20, 20, 3), (20, 20, 2)]
     np.testing.assert_allclose(out.ravel(), core.predict(core.grid)[:, 0])
@@ -211,7 +246,7 @@ def test_buttons_step_reset_and_repeated_clicks(pg):
 def test_controls_change_settings_and_bad_values_show_a_message(pg):
     pg.controls["learning_rate"].value = 0.1
     assert pg.settings.learning_rate == 0.1 and pg.core.optimizer.lr == 0.1
-    pg.controls["learning_rate"].value = -1.0                    # bad: message, nothing changes
+    pg.controls["learning_rate"].value = -1.0  # bad: message, nothing changes
     assert "learning_rate" in pg.status.value and "positive" in pg.status.value
     assert pg.settings.learning_rate == 0.1 and pg.controls["learning_rate"].value == 0.1
     pg.controls["learning_rate"].value = 0.03
@@ -220,7 +255,7 @@ def test_controls_change_settings_and_bad_values_show_a_message(pg):
     for box in pg.feature_boxes.values():
         box.value = False
     assert "features" in pg.status.value and pg.settings.features == ("x1^2",)
-    assert pg.feature_boxes["x1^2"].value is True                # the last box springs back
+    assert pg.feature_boxes["x1^2"].value is True  # the last box springs back
     pg.load(EXAMPLE_URL)
     assert pg.settings == Settings.from_tf_url(EXAMPLE_URL) and pg.feature_boxes["x1^2"].value is False
 
@@ -231,7 +266,7 @@ def test_layer_buttons(pg):
     pg.buttons["layer1+"].click()
     assert pg.settings.hidden == (5, 2, 2) and pg.core.net.sizes == [2, 5, 2, 2, 1]
     pg.buttons["layer3-"].click()
-    pg.buttons["layer3-"].click()                               # would leave zero neurons
+    pg.buttons["layer3-"].click()  # would leave zero neurons
     assert pg.settings.hidden == (5, 2, 1) and "needs 1 to 8 neurons" in pg.status.value
     for _ in range(8):
         pg.buttons["add_layer"].click()
@@ -258,12 +293,12 @@ def test_play_pause_in_an_event_loop(pg):
     pg.load(EXAMPLE_URL)
 
     async def session():
-        for _ in range(5):                                      # fast repeated clicks: one loop only
+        for _ in range(5):  # fast repeated clicks: one loop only
             pg.play()
         task = pg._task
         while pg.core.epoch < 4:
             await asyncio.sleep(0.001)
-        pg.buttons["play"].click()                              # pause
+        pg.buttons["play"].click()  # pause
         await task
         kept, epoch = params(pg.core.net), pg.core.epoch
         for _ in range(20):
@@ -273,15 +308,15 @@ def test_play_pause_in_an_event_loop(pg):
     task, kept, epoch = asyncio.run(session())
     assert task.done() and not pg.playing and pg.play_button.description == "Play"
     assert pg.core.epoch == epoch >= 4 and same(params(pg.core.net), kept)
-    assert len(pg.core.history["epoch"]) == epoch + 1             # one record per epoch: no double steps
-    assert pg.image.format == "png"                             # paused: a lossless picture
+    assert len(pg.core.history["epoch"]) == epoch + 1  # one record per epoch: no double steps
+    assert pg.image.format == "png"  # paused: a lossless picture
 
 
 def test_pause_right_after_play_wins(pg):
     async def session():
         epoch = pg.core.epoch
         pg.play()
-        pg.pause()                                              # before the loop ever ran
+        pg.pause()  # before the loop ever ran
         await pg._task
         return epoch
 
@@ -291,7 +326,7 @@ def test_pause_right_after_play_wins(pg):
 
 
 def test_update_is_single_flight(pg):
-    pg._busy = True                                             # as if an update were running
+    pg._busy = True  # as if an update were running
     try:
         epoch = pg.core.epoch
         assert pg.update() is False and pg.core.epoch == epoch
@@ -305,16 +340,18 @@ def test_chapter_notebook_keeps_the_widget_state(tmp_path):
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(CHAPTER, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "store it without outputs"
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
-                            store_widget_state=True).execute()
+    nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}, store_widget_state=True
+    ).execute()
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     models = {k: v for k, v in state.items()}
     images = [m for m in models.values() if m["model_name"] == "ImageModel"]
     values = [base64.b64decode(b["data"]) for m in images for b in m.get("buffers", []) if b["path"] == ["value"]]
-    assert len(images) >= 2 and len(values) == len(images)       # the playground and the dashboard
+    assert len(images) >= 2 and len(values) == len(images)  # the playground and the dashboard
     assert all(v[:8] == b"\x89PNG\r\n\x1a\n" and len(v) > 10_000 for v in values)
     names = {m["model_name"] for m in models.values()}
     assert {"ButtonModel", "FloatTextModel", "DropdownModel", "IntSliderModel", "CheckboxModel"} <= names
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
-                   for o in c.get("outputs", []))
+    html = "".join(
+        o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
     assert "<img" in html or "animation" in html.lower()

@@ -1,7 +1,6 @@
-"""Tests of nnlib.plotting and nnlib.plot_network (headless, Agg backend)."""
+"""Tests of nnlib.plot: style, curves, decision maps, digits and network diagrams (headless, Agg backend)."""
+
 import io
-import subprocess
-import sys
 
 import matplotlib
 
@@ -13,7 +12,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgb, to_rgba  # noqa: E402
 
 from nnlib import History, Network  # noqa: E402
-from nnlib import plotting as P  # noqa: E402
+from nnlib import plot as P  # noqa: E402
 from nnlib.activations import sigmoid, sigmoid_prime  # noqa: E402
 
 
@@ -55,8 +54,8 @@ def test_use_style_saves_png_with_opaque_white_corners():
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     buf.seek(0)
-    pixels = plt.imread(buf)                                   # (h, w, 4) RGBA in [0, 1]
-    assert pixels.shape[2] == 4 and np.all(pixels[..., 3] == 1.0)   # no transparency anywhere
+    pixels = plt.imread(buf)  # (h, w, 4) RGBA in [0, 1]
+    assert pixels.shape[2] == 4 and np.all(pixels[..., 3] == 1.0)  # no transparency anywhere
     assert np.allclose(pixels[0, 0, :3], 1.0) and np.allclose(pixels[-1, -1, :3], 1.0)
 
 
@@ -64,19 +63,17 @@ def test_style_context_manager_restores_previous_settings():
     plt.rcParams["axes.grid"] = False
     with P.style():
         assert plt.rcParams["axes.grid"] is True
-        assert [to_rgb(c) for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]] == \
-            [to_rgb(c) for c in P.PALETTE]
+        assert [to_rgb(c) for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]] == [to_rgb(c) for c in P.PALETTE]
     assert plt.rcParams["axes.grid"] is False
 
 
 def _simulate(color, kind):
     """sRGB of ``color`` as seen with full protanopia/deuteranopia/tritanopia (Machado et al. 2009)."""
-    M = {"protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                    [-0.003882, -0.048116, 1.051998]],
-         "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                    [-0.011820, 0.042940, 0.968881]],
-         "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
-                    [0.004733, 0.691367, 0.303900]]}
+    M = {
+        "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+        "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+        "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+    }
     c = np.array(to_rgb(color))
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     out = np.clip(np.array(M[kind]) @ linear, 0, 1)
@@ -89,19 +86,24 @@ def _min_distance_for_colour_blind(a, b):
 
 def test_palette_colours_differ_and_pairs_survive_colour_blindness():
     rgb = [np.array(to_rgb(c)) for c in P.PALETTE]
-    assert min(np.linalg.norm(a - b) for i, a in enumerate(rgb) for b in rgb[i + 1:]) > 0.2
-    assert _min_distance_for_colour_blind("#D62728", "#2CA02C") < 0.2   # the check catches red vs green
+    assert min(np.linalg.norm(a - b) for i, a in enumerate(rgb) for b in rgb[i + 1 :]) > 0.2
+    assert _min_distance_for_colour_blind("#D62728", "#2CA02C") < 0.2  # the check catches red vs green
     for a, b in [(P.CLASS_COLORS[0], P.CLASS_COLORS[1]), (P.POSITIVE, P.NEGATIVE), (P.ORANGE, P.BLUE)]:
         assert _min_distance_for_colour_blind(a, b) > 0.5, (a, b)
     assert (P.CLASS_COLORS[0], P.CLASS_COLORS[1]) == (P.ORANGE, P.BLUE)
-    assert len(set(P.CLASS_MARKERS)) == len(P.CLASS_MARKERS)          # shapes differ too
+    assert len(set(P.CLASS_MARKERS)) == len(P.CLASS_MARKERS)  # shapes differ too
     assert (P.POSITIVE, P.NEGATIVE) == (P.BLUE, P.VERMILLION)
 
 
 # --- training history --------------------------------------------------------------
 def test_plot_history_draws_training_and_validation_curves():
-    h = History(epoch=[1, 2, 3], loss=[0.9, 0.5, 0.4], accuracy=[0.5, 0.7, 0.8],
-                val_loss=[1.0, 0.6, 0.55], val_accuracy=[0.4, 0.65, 0.7])
+    h = History(
+        epoch=[1, 2, 3],
+        loss=[0.9, 0.5, 0.4],
+        accuracy=[0.5, 0.7, 0.8],
+        val_loss=[1.0, 0.6, 0.55],
+        val_accuracy=[0.4, 0.65, 0.7],
+    )
     axes = P.plot_history(h)
     assert len(axes) == 2
     for ax, metric in zip(axes, ("loss", "accuracy")):
@@ -115,10 +117,10 @@ def test_plot_history_draws_training_and_validation_curves():
 def test_plot_history_accepts_a_dict_and_skips_missing_curves():
     fig, ax = plt.subplots()
     axes = P.plot_history({"loss": [3.0, 2.0], "accuracy": [np.nan, np.nan]}, ax=ax, metrics="loss")
-    assert axes == [ax] and len(ax.get_lines()) == 1             # no validation line
+    assert axes == [ax] and len(ax.get_lines()) == 1  # no validation line
     np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [1, 2])
     (ax_acc,) = P.plot_history({"loss": [3.0, 2.0], "accuracy": [np.nan, np.nan]}, metrics=["accuracy"])
-    assert not ax_acc.get_lines() and "no accuracy" in ax_acc.texts[0].get_text()   # regression
+    assert not ax_acc.get_lines() and "no accuracy" in ax_acc.texts[0].get_text()  # regression
 
 
 def test_plot_history_rejects_bad_input():
@@ -133,17 +135,16 @@ def test_plot_history_rejects_bad_input():
 def test_decision_grid_matches_direct_predictions():
     net = Network([2, 5, 1], activation="tanh", rng=0)
     xx, yy, values = P.decision_grid(net, (-2, 1), (0, 3), resolution=(7, 5))
-    assert xx.shape == yy.shape == values.shape == (5, 7)           # (ny, nx)
+    assert xx.shape == yy.shape == values.shape == (5, 7)  # (ny, nx)
     assert xx[0, 0] == -2 and xx[0, -1] == 1 and yy[0, 0] == 0 and yy[-1, 0] == 3
     direct = net.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0]
     np.testing.assert_allclose(values.ravel(), direct)
-    i, j = 3, 4                                                    # one point by hand
+    i, j = 3, 4  # one point by hand
     np.testing.assert_allclose(values[i, j], net.predict([[xx[i, j], yy[i, j]]])[0, 0])
 
 
 def test_decision_grid_with_k_outputs_and_a_plain_function():
-    xx, yy, values = P.decision_grid(lambda X: np.column_stack([X[:, 0], X[:, 1], X.sum(axis=1)]),
-                                     (0, 1), (0, 1), 4)
+    xx, yy, values = P.decision_grid(lambda X: np.column_stack([X[:, 0], X[:, 1], X.sum(axis=1)]), (0, 1), (0, 1), 4)
     assert values.shape == (4, 4, 3)
     np.testing.assert_allclose(values[..., 2], xx + yy)
     with pytest.raises(ValueError, match="predict returned shape"):
@@ -160,32 +161,33 @@ def test_plot_decision_boundary_pixels_are_the_network_outputs():
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     cx, cy = _pixel_centres(image)
     expected = net.predict(np.column_stack([cx.ravel(), cy.ravel()]))[:, 0].reshape(cx.shape)
-    np.testing.assert_allclose(image.get_array(), expected)         # no flip, no half-pixel shift
+    np.testing.assert_allclose(image.get_array(), expected)  # no flip, no half-pixel shift
     left, right, bottom, top = image.get_extent()
     pts = np.vstack([X, X_test])
     assert left < pts[:, 0].min() and right > pts[:, 0].max()
     assert bottom < pts[:, 1].min() and top > pts[:, 1].max()
-    assert (image.norm.vmin, image.norm.vmax) == (0.0, 1.0)         # sigmoid output: threshold 0.5 is white
+    assert (image.norm.vmin, image.norm.vmax) == (0.0, 1.0)  # sigmoid output: threshold 0.5 is white
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
 
 
 def test_plot_decision_boundary_k_outputs_colours_the_winning_class():
-    def predict(X):                                   # class 0 left of x=0, class 2 right; tie on x=0
+    def predict(X):  # class 0 left of x=0, class 2 right; tie on x=0
         out = np.zeros((len(X), 3))
         out[:, 0], out[:, 2] = X[:, 0] < 0, X[:, 0] > 0
         return out
+
     fig, ax = plt.subplots()
     X = np.array([[-1.0, 0.0], [1.0, 1.0], [0.5, -1.0]])
     image = P.plot_decision_boundary(predict, X, np.eye(3)[[0, 2, 2]], ax=ax, resolution=21)
     rgb = image.get_array()
-    assert rgb.shape == (21, 21, 3) and len(fig.axes) == 1           # RGB, and no colour bar
+    assert rgb.shape == (21, 21, 3) and len(fig.axes) == 1  # RGB, and no colour bar
     cx, _ = _pixel_centres(image)
     for region, cls in ((cx < -0.1, 0), (cx > 0.1, 2)):
         tint, target = 1 - rgb[region], 1 - np.array(to_rgb(P.CLASS_COLORS[cls]))
         cosine = tint @ target / (np.linalg.norm(tint, axis=1) * np.linalg.norm(target))
-        assert np.all(cosine > 0.999)                                  # a paler version of the class colour
-    np.testing.assert_allclose(rgb[np.abs(cx) < 1e-9], 1.0)          # a tie is white
+        assert np.all(cosine > 0.999)  # a paler version of the class colour
+    np.testing.assert_allclose(rgb[np.abs(cx) < 1e-9], 1.0)  # a tie is white
 
 
 def test_plot_decision_boundary_regression_and_tanh_scales():
@@ -194,7 +196,7 @@ def test_plot_decision_boundary_regression_and_tanh_scales():
     image = P.plot_decision_boundary(lambda X: 5 * X[:, 0], X, 5 * X[:, 0], resolution=20)
     values = P.decision_grid(lambda X: 5 * X[:, 0], *_limits(image), (20, 20))[2]
     assert (image.norm.vmin, image.norm.vmax) == pytest.approx((values.min(), values.max()))
-    assert image.axes.get_title() == "Network output" and len(image.figure.axes) == 2   # with colour bar
+    assert image.axes.get_title() == "Network output" and len(image.figure.axes) == 2  # with colour bar
     tanh_net = Network([2, 3, 1], activation="tanh", rng=4)
     image = P.plot_decision_boundary(tanh_net, X, np.where(X[:, 0] > 0, 1, -1), resolution=10)
     assert (image.norm.vmin, image.norm.vmax) == (-1.0, 1.0)
@@ -210,8 +212,9 @@ def _limits(image):
 
 
 def test_decision_map_is_drawn_the_right_way_up():
-    def predict(X):                                          # high output (blue) where y > 0
+    def predict(X):  # high output (blue) where y > 0
         return (X[:, 1:] > 0).astype(float)
+
     X = np.array([[-1.0, -1.0], [1.0, 1.0]])
     image = P.plot_decision_boundary(predict, X, [0, 1], resolution=40, colorbar=False)
     ax, fig = image.axes, image.figure
@@ -249,16 +252,16 @@ def test_draw_network_caps_wide_layers():
     assert len(art.neurons.get_offsets()) == 16 + 16 + 10
     assert len(art.lines.get_segments()) == 16 * 16 + 16 * 10
     assert art.shown[0][0] == 0 and art.shown[0][-1] == 783 and len(art.shown[2]) == 10
-    assert len(art.ax.collections) == 1 + 1 + 2                       # lines, neurons, two ellipses
+    assert len(art.ax.collections) == 1 + 1 + 2  # lines, neurons, two ellipses
     assert art.ax.get_title() and any("784" in t.get_text() for t in art.ax.texts)
 
 
 def test_draw_network_widths_follow_weights_and_colours_follow_sign():
     W = [np.array([[0.5, -1.0, 2.0], [-0.25, 0.0, 1.0]]), np.array([[1.0], [-2.0], [0.5]])]
     art = P.draw_network(W, max_width=4.0)
-    flat = np.concatenate([w.ravel() for w in W])                   # row = input neuron, as drawn
+    flat = np.concatenate([w.ravel() for w in W])  # row = input neuron, as drawn
     widths = np.asarray(art.lines.get_linewidths())
-    np.testing.assert_allclose(widths, 4.0 * np.abs(flat) / 2.0)     # widest line = largest |w|
+    np.testing.assert_allclose(widths, 4.0 * np.abs(flat) / 2.0)  # widest line = largest |w|
     colors = art.lines.get_colors()
     for c, w in zip(colors, flat):
         if w != 0:
@@ -274,11 +277,16 @@ def test_update_network_weights_restyles_lines_in_place():
     colors = art.lines.get_colors().copy()
     flipped = [-W for W in net.weights]
     assert P.update_network_weights(art, flipped) is lines and art.ax.collections[0] is lines
-    np.testing.assert_allclose(lines.get_linewidths(), widths)      # same |w|, same widths
-    assert np.allclose(lines.get_colors()[:, :3], np.where(
-        np.all(np.isclose(colors[:, :3], to_rgb(P.POSITIVE)), axis=1)[:, None],
-        to_rgb(P.NEGATIVE), to_rgb(P.POSITIVE)))                    # every sign flipped
-    P.update_network_weights(art, [W / 2 for W in net.weights])     # the scale stays fixed
+    np.testing.assert_allclose(lines.get_linewidths(), widths)  # same |w|, same widths
+    assert np.allclose(
+        lines.get_colors()[:, :3],
+        np.where(
+            np.all(np.isclose(colors[:, :3], to_rgb(P.POSITIVE)), axis=1)[:, None],
+            to_rgb(P.NEGATIVE),
+            to_rgb(P.POSITIVE),
+        ),
+    )  # every sign flipped
+    P.update_network_weights(art, [W / 2 for W in net.weights])  # the scale stays fixed
     np.testing.assert_allclose(lines.get_linewidths(), widths / 2)
     with pytest.raises(ValueError, match=r"\[3, 4, 2\] network"):
         P.update_network_weights(art, Network([3, 5, 2], rng=0))
@@ -370,25 +378,3 @@ def test_functions_given_an_ax_draw_on_it_without_new_figures():
     P.plot_confusion_matrix([0, 1, 1], [0, 1, 0], ax=axes[7])
     assert len(plt.get_fignums()) == n_figures
     assert all(ax.get_title() for ax in axes)
-
-
-# --- import paths after the split into plotting / plot_style / plot_digits -----------
-
-def test_split_modules_are_reachable_from_nnlib_plotting():
-    from nnlib import plot_digits, plot_style
-    from nnlib.plotting import confusion_matrix, show_digits  # the import paths tests and notebooks use
-
-    assert confusion_matrix is plot_digits.confusion_matrix and show_digits is plot_digits.show_digits
-    for name in ("show_digits", "plot_weight_images", "confusion_matrix", "plot_confusion_matrix"):
-        assert getattr(P, name) is getattr(plot_digits, name) and name in dir(P)
-    for name in ("STYLE_PATH", "BLUE", "PALETTE", "DIVERGING", "DECISION_CMAP", "use_style", "style", "_subplots"):
-        assert getattr(P, name) is getattr(plot_style, name) and name in dir(P)
-
-
-@pytest.mark.parametrize("order", [("plotting", "plot_digits", "plot_style"),
-                                   ("plot_digits", "plotting", "plot_style"),
-                                   ("plot_style", "plot_digits", "plotting")])
-def test_split_modules_import_in_any_order_in_a_fresh_interpreter(order):
-    code = "import matplotlib; matplotlib.use('Agg'); " + "; ".join(f"import nnlib.{m}" for m in order)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr

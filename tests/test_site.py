@@ -18,6 +18,7 @@ It saves a full-page screenshot of every page in light and dark mode under
 Chromium comes from Debian (``apt-get install chromium``); Playwright only drives
 it, so no browser is downloaded. Without ``chromium`` on PATH the test is skipped.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,14 +38,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="the browser test needs Debian's chromium on PATH (apt-get install chromium)")
+    CHROMIUM is None, reason="the browser test needs Debian's chromium on PATH (apt-get install chromium)"
+)
 
 
 def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -71,6 +80,7 @@ PAGES = toc_docnames()
 
 # --- a static server for _build/html -------------------------------------------------
 
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
         pass
@@ -79,8 +89,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site() -> Path:
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built website in {SITE}: run `make book` first "
-                    "(`make test` builds it before running this test)")
+        pytest.fail(
+            f"no built website in {SITE}: run `make book` first (`make test` builds it before running this test)"
+        )
     return SITE
 
 
@@ -108,6 +119,7 @@ def browser():
 
 # --- what a page load records ---------------------------------------------------------
 
+
 @dataclass
 class PageLog:
     """Problems seen while a page loaded and was used."""
@@ -118,16 +130,17 @@ class PageLog:
     foreign: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        return ([f"console error: {m}" for m in self.console_errors]
-                + [f"uncaught exception: {m}" for m in self.page_errors]
-                + [f"failed request: {m}" for m in self.failed]
-                + [f"request to another host: {m}" for m in self.foreign])
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"uncaught exception: {m}" for m in self.page_errors]
+            + [f"failed request: {m}" for m in self.failed]
+            + [f"request to another host: {m}" for m in self.foreign]
+        )
 
 
 def open_page(browser, url: str, dark: bool = False):
     """Open ``url`` in a fresh context; requests to other hosts are recorded and blocked."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  color_scheme="dark" if dark else "light")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light")
     # pydata-sphinx-theme keeps the reader's choice in localStorage["mode"]
     context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}');")
     log = PageLog()
@@ -145,10 +158,11 @@ def open_page(browser, url: str, dark: bool = False):
     page.set_default_timeout(TIMEOUT_MS)
     page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-    page.on("requestfailed", lambda r: log.failed.append(f"{r.url} ({r.failure})")
-            if urlsplit(r.url).hostname in LOCAL_HOSTS else None)
-    page.on("response", lambda r: log.failed.append(f"{r.url} (HTTP {r.status})")
-            if r.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda r: log.failed.append(f"{r.url} ({r.failure})") if urlsplit(r.url).hostname in LOCAL_HOSTS else None,
+    )
+    page.on("response", lambda r: log.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
     page.goto(url, wait_until="load")
     wait_for_mathjax(page)
     return context, page, log
@@ -156,8 +170,10 @@ def open_page(browser, url: str, dark: bool = False):
 
 def wait_for_mathjax(page) -> None:
     """Wait until MathJax (if the page loads it) has finished typesetting."""
-    page.wait_for_function("() => !document.querySelector('script[src*=\"mathjax\"]') || "
-                           "(window.MathJax && MathJax.startup && MathJax.startup.promise)")
+    page.wait_for_function(
+        "() => !document.querySelector('script[src*=\"mathjax\"]') || "
+        "(window.MathJax && MathJax.startup && MathJax.startup.promise)"
+    )
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
 
 
@@ -202,8 +218,7 @@ def check_math(page) -> list[str]:
     problems = [f"math not typeset by MathJax: {t!r}" for t in report["untypeset"]]
     problems += [f"MathJax error: {e}" for e in report["errors"]]
     problems += [f"raw TeX left in the text: {r!r}" for r in report["raw"]]
-    problems += [f"raw TeX left in a widget: {t.strip()[:60]!r}"
-                 for t in page.evaluate(_RAW_TEX_IN_WIDGETS)]
+    problems += [f"raw TeX left in a widget: {t.strip()[:60]!r}" for t in page.evaluate(_RAW_TEX_IN_WIDGETS)]
     return problems
 
 
@@ -215,7 +230,9 @@ def check_widgets(page) -> list[str]:
     try:
         page.wait_for_function(
             """n => document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= n""",
-            arg=n_views, timeout=TIMEOUT_MS)
+            arg=n_views,
+            timeout=TIMEOUT_MS,
+        )
     except Exception:  # playwright TimeoutError: report what is there
         got = page.locator(".widget-subarea .jupyter-widgets").count()
         return [f"{n_views} saved widget view(s), but {got} rendered"]
@@ -240,8 +257,9 @@ def check_animations(page) -> list[str]:
         before = img.get_attribute("src")
         play.click()
         try:
-            page.wait_for_function("([el, src]) => el.getAttribute('src') !== src",
-                                   arg=[img.element_handle(), before], timeout=5_000)
+            page.wait_for_function(
+                "([el, src]) => el.getAttribute('src') !== src", arg=[img.element_handle(), before], timeout=5_000
+            )
         except Exception:
             problems.append(f"animation {i}: the frame did not change after clicking Play")
         anim.locator("button[title='Pause']").click()
@@ -286,8 +304,9 @@ def check_images(page) -> list[str]:
         return !alt || alt === src || alt === file || /\\.(png|jpe?g|svg|gif)$/i.test(alt);
     }).map(img => [(img.getAttribute('src') || '').slice(0, 60), !!img.closest('.jupyter-widgets')])""")
     hint = ' (give the cell "mystnb": {"image": {"alt": "..."}} metadata)'
-    return [f"image without a real alt text{' in a widget' if in_widget else ''}: {src}{hint}"
-            for src, in_widget in bad]
+    return [
+        f"image without a real alt text{' in a widget' if in_widget else ''}: {src}{hint}" for src, in_widget in bad
+    ]
 
 
 class _Anchors(HTMLParser):
@@ -301,7 +320,7 @@ class _Anchors(HTMLParser):
                 self.ids.add(value or "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def anchors_of(path: Path) -> frozenset[str]:
     parser = _Anchors()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -328,6 +347,7 @@ def check_links(page, base_url: str, site: Path) -> list[str]:
 
 
 # --- the tests ------------------------------------------------------------------------
+
 
 def test_toc_pages_are_built(site: Path) -> None:
     missing = [d for d in PAGES if not (site / f"{d}.html").is_file()]
@@ -396,7 +416,8 @@ def test_search_finds_pages(browser, base_url: str, site: Path, query: str) -> N
         results = page.locator("#search-results ul.search li a")
         results.first.wait_for(state="attached")
         hrefs = page.evaluate(
-            "() => Array.from(document.querySelectorAll('#search-results ul.search li a'), a => a.href)")
+            "() => Array.from(document.querySelectorAll('#search-results ul.search li a'), a => a.href)"
+        )
         problems = check_links(page, base_url, site) + log.problems()
     finally:
         context.close()

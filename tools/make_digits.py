@@ -24,6 +24,7 @@ and ``idx_<split>`` records where each image came from in its source part.
 This script is the only part of the project that reads the full MNIST file;
 nnlib itself reads only the ``.npz`` it writes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,11 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-SEED = 784                                   # fixed: the subset must not change between builds
+SEED = 784  # fixed: the subset must not change between builds
 PER_CLASS = {"train": 1500, "validation": 200, "test": 500}
-SOURCE_PART = {"train": 0, "validation": 1, "test": 2}   # index into (training, validation, test)
+SOURCE_PART = {"train": 0, "validation": 1, "test": 2}  # index into (training, validation, test)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "nnlib" / "data" / "digits.npz"
-KEYS = {"train": "train", "validation": "val", "test": "test"}   # suffixes in the .npz
+KEYS = {"train": "train", "validation": "val", "test": "test"}  # suffixes in the .npz
 
 
 def load_source(path: Path) -> tuple:
@@ -76,9 +77,9 @@ def build(source: tuple) -> dict[str, np.ndarray]:
         X, y = source[SOURCE_PART[split]]
         idx = balanced_subset(np.asarray(y), per_class, rng)
         key = KEYS[split]
-        arrays[f"X_{key}"] = to_uint8(X[idx])                     # (n, 784) uint8
+        arrays[f"X_{key}"] = to_uint8(X[idx])  # (n, 784) uint8
         arrays[f"y_{key}"] = np.asarray(y)[idx].astype(np.uint8)  # (n,) uint8
-        arrays[f"idx_{key}"] = idx.astype(np.uint16)              # (n,) position in the source part
+        arrays[f"idx_{key}"] = idx.astype(np.uint16)  # (n,) position in the source part
     return arrays
 
 
@@ -94,17 +95,25 @@ def content_digest(arrays: dict[str, np.ndarray]) -> str:
 def evaluate(arrays: dict[str, np.ndarray]) -> None:
     """Train the book's two reference networks on the subset and print accuracy and time."""
     import nnlib
-    from nnlib.datasets import one_hot
+    from nnlib.data import one_hot
 
     X = {k: arrays[f"X_{k}"] / 256.0 for k in ("train", "test")}
     y = {k: arrays[f"y_{k}"].astype(np.int64) for k in ("train", "test")}
     runs = [
-        ("[784, 30, 10] sigmoid, quadratic, eta 3.0, batch 10",
-         dict(sizes=[784, 30, 10], activation="sigmoid", loss="quadratic"),
-         dict(lr=3.0), 10, 10),
-        ("[784, 100, 10] relu + softmax, cross-entropy, eta 0.05, momentum 0.9, batch 32",
-         dict(sizes=[784, 100, 10], activation="relu", loss="categorical_cross_entropy", init="he"),
-         dict(lr=0.05, momentum=0.9), 32, 10),
+        (
+            "[784, 30, 10] sigmoid, quadratic, eta 3.0, batch 10",
+            dict(sizes=[784, 30, 10], activation="sigmoid", loss="quadratic"),
+            dict(lr=3.0),
+            10,
+            10,
+        ),
+        (
+            "[784, 100, 10] relu + softmax, cross-entropy, eta 0.05, momentum 0.9, batch 32",
+            dict(sizes=[784, 100, 10], activation="relu", loss="categorical_cross_entropy", init="he"),
+            dict(lr=0.05, momentum=0.9),
+            32,
+            10,
+        ),
     ]
     for title, net_kw, opt_kw, batch_size, epochs in runs:
         print(title)
@@ -112,8 +121,16 @@ def evaluate(arrays: dict[str, np.ndarray]) -> None:
         opt = nnlib.SGD(**opt_kw)
         start = time.perf_counter()
         for epoch in range(1, epochs + 1):
-            nnlib.fit(net, X["train"], one_hot(y["train"], 10), epochs=1, batch_size=batch_size,
-                      optimizer=opt, progress=False, rng=epoch)
+            nnlib.fit(
+                net,
+                X["train"],
+                one_hot(y["train"], 10),
+                epochs=1,
+                batch_size=batch_size,
+                optimizer=opt,
+                progress=False,
+                rng=epoch,
+            )
             acc = np.mean(net.classify(X["test"]) == y["test"])
             print(f"  epoch {epoch:2d}: test accuracy {acc:.4f}  ({time.perf_counter() - start:5.1f} s)")
 

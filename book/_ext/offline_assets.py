@@ -21,6 +21,7 @@ points MathJax and the Jupyter widget manager at copies in ``_static/vendor/``
 * On pages with widgets, require.js is told where the widget manager's modules
   live, so that they find their Font Awesome files in the vendor folder too.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,17 +39,19 @@ logger = logging.getLogger(__name__)
 MANIFEST = "vendor/MANIFEST.json"
 
 # <link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css">
-_FONT_AWESOME_CDN = re.compile(r"""<link\b[^>]*href=["']https?://[^"']*font-?awesome[^"']*["'][^>]*>\s*""",
-                               re.IGNORECASE)
+_FONT_AWESOME_CDN = re.compile(
+    r"""<link\b[^>]*href=["']https?://[^"']*font-?awesome[^"']*["'][^>]*>\s*""", re.IGNORECASE
+)
 _REMOTE_RESOURCE = re.compile(
     r"""<(script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']((?:https?:)?//[^"']+)["']""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-_ANIMATION_FRAME = re.compile(r"""<img\b(?![^>]*\balt=)([^>]*\bid=["']_anim_img[^"']*["'][^>]*)>""",
-                              re.IGNORECASE)
+_ANIMATION_FRAME = re.compile(r"""<img\b(?![^>]*\balt=)([^>]*\bid=["']_anim_img[^"']*["'][^>]*)>""", re.IGNORECASE)
 
 
 # --- the vendored files --------------------------------------------------------------
+
 
 def check_vendored_assets(app: Sphinx) -> None:
     """Stop the build if a vendored file the configuration refers to is missing."""
@@ -79,6 +82,7 @@ def check_vendored_assets(app: Sphinx) -> None:
 
 # --- notebook outputs ------------------------------------------------------------------
 
+
 def _cell_alt(node: nodes.Node) -> str | None:
     """The ``mystnb.image.alt`` text of the notebook cell that contains ``node``."""
     while node is not None:
@@ -102,16 +106,21 @@ def clean_html_outputs(app: Sphinx, doctree: nodes.document) -> None:
             if alt is None:
                 logger.warning(
                     'an animation has no alternative text: add "mystnb": {"image": {"alt": "..."}} '
-                    "to the metadata of the cell that displays it", location=raw)
+                    "to the metadata of the cell that displays it",
+                    location=raw,
+                )
                 alt = "Animation; use the buttons below it to play, pause and step through the frames."
-            new = _ANIMATION_FRAME.sub(lambda m: f'<img alt="{html.escape(alt)}"{m.group(1)}>', new)
+            new = _ANIMATION_FRAME.sub(lambda m: f'<img alt="{html.escape(alt)}"{m.group(1)}>', new)  # noqa: B023
         if _WIDGET_VIEW in new and (alt := _cell_alt(raw)):
             # the widget manager draws the saved outputs (plots) later, in the browser;
             # _static/course.js gives their images this text
             new = f'<div class="nnlib-widget" data-alt="{html.escape(alt)}">{new}</div>'
         for tag, url in _REMOTE_RESOURCE.findall(new):
-            logger.warning(f"a notebook output loads <{tag}> {url} from another host; the website "
-                           "must work offline (vendor the file or leave it out)", location=raw)
+            logger.warning(
+                f"a notebook output loads <{tag}> {url} from another host; the website "
+                "must work offline (vendor the file or leave it out)",
+                location=raw,
+            )
         if new != text:
             raw.replace_self(nodes.raw(new, new, format=raw["format"]))
 
@@ -122,13 +131,17 @@ def clean_html_outputs(app: Sphinx, doctree: nodes.document) -> None:
 # finds its font files next to the URL requirejs resolves for it, which by default is a
 # made-up path below the page (e.g. book/x/@jupyter-widgets/base.js): map them all to
 # the vendored bundle so that its Font Awesome files are fetched from the vendor folder.
-_WIDGET_MODULES = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/base7",
-                   "@jupyter-widgets/controls7", "@jupyter-widgets/html-manager",
-                   "@jupyter-widgets/html-manager/dist/libembed-amd")
+_WIDGET_MODULES = (
+    "@jupyter-widgets/base",
+    "@jupyter-widgets/controls",
+    "@jupyter-widgets/base7",
+    "@jupyter-widgets/controls7",
+    "@jupyter-widgets/html-manager",
+    "@jupyter-widgets/html-manager/dist/libembed-amd",
+)
 
 
-def adjust_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict,
-                       doctree) -> None:
+def adjust_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Drop scripts registered twice; point requirejs at the vendored widget manager."""
     for key in ("script_files", "css_files"):
         assets = context.get(key)
@@ -137,8 +150,10 @@ def adjust_page_assets(app: Sphinx, pagename: str, templatename: str, context: d
         seen, unique = set(), []
         for asset in assets:
             attrs = getattr(asset, "attributes", {}) or {}
-            ident = (getattr(asset, "filename", str(asset)) or None,  # None and "" both mean inline
-                     tuple(sorted((k, str(v)) for k, v in attrs.items())))
+            ident = (
+                getattr(asset, "filename", str(asset)) or None,  # None and "" both mean inline
+                tuple(sorted((k, str(v)) for k, v in attrs.items())),
+            )
             if ident not in seen:
                 seen.add(ident)
                 unique.append(asset)

@@ -10,9 +10,10 @@ In the chapter::
 Each function prints one verdict (not attempted yet / correct / wrong with a
 hint) and never raises in a normal run.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,44 +30,57 @@ def accuracy_reference(predictions: np.ndarray, labels: np.ndarray) -> float:
 
 def _accuracy_cases() -> list[Case]:
     # 4 examples, 4 classes: square, so the classic slips give a number instead of an error
-    P4 = np.array([[0.56, 0.11, 0.22, 0.11],
-                   [0.10, 0.33, 0.29, 0.28],
-                   [0.53, 0.27, 0.07, 0.13],
-                   [0.20, 0.40, 0.20, 0.20]])
-    y4 = np.array([0, 2, 0, 1])                                  # 3 of 4 right: accuracy 0.75
+    P4 = np.array(
+        [[0.56, 0.11, 0.22, 0.11], [0.10, 0.33, 0.29, 0.28], [0.53, 0.27, 0.07, 0.13], [0.20, 0.40, 0.20, 0.20]]
+    )
+    y4 = np.array([0, 2, 0, 1])  # 3 of 4 right: accuracy 0.75
     rng = np.random.default_rng(8)
-    P = rng.dirichlet(np.ones(10), size=12)                      # 12 softmax-like rows of 10 outputs
+    P = rng.dirichlet(np.ones(10), size=12)  # 12 softmax-like rows of 10 outputs
     y = np.where(rng.random(12) < 0.6, P.argmax(axis=1), rng.integers(0, 10, 12))
     return [
         Case((P4, y4), label="4 examples, 4 classes"),
-        Case((P4[:3, :3] / P4[:3, :3].sum(axis=1, keepdims=True), np.array([0, 2, 2])),
-             label="3 examples, 3 classes"),
+        Case((P4[:3, :3] / P4[:3, :3].sum(axis=1, keepdims=True), np.array([0, 2, 2])), label="3 examples, 3 classes"),
         Case((P, y), label="12 examples, 10 classes"),
     ]
 
 
 _ACCURACY_MISTAKES = [
-    Mistake("argmax-wrong-axis", lambda P, y: float(np.mean(P.argmax(axis=0) == y)),
-            "argmax(axis=0) runs down the examples and gives one number per *class*. Each example is "
-            "a row, so its predicted class is argmax(axis=1)."),
-    Mistake("compared-outputs-to-labels", lambda P, y: float(np.mean(P == y)),
-            "You compared the outputs themselves with the labels. Each row holds one output per "
-            "class: turn it into a predicted class with argmax(axis=1), then compare with the labels."),
-    Mistake("compared-rounded-outputs", lambda P, y: float(np.mean(np.round(P) == y)),
-            "Rounding the outputs does not give a class. Take argmax(axis=1) of each row, then "
-            "compare with the labels."),
-    Mistake("count-not-fraction", lambda P, y: float(np.sum(P.argmax(axis=1) == y)),
-            "That is the number of correct examples; accuracy is the fraction, so divide by the "
-            "number of examples (or use np.mean)."),
-    Mistake("error-rate", lambda P, y: float(np.mean(P.argmax(axis=1) != y)),
-            "That is the fraction of *wrong* examples (the error rate); accuracy counts the right ones."),
+    Mistake(
+        "argmax-wrong-axis",
+        lambda P, y: float(np.mean(P.argmax(axis=0) == y)),
+        "argmax(axis=0) runs down the examples and gives one number per *class*. Each example is "
+        "a row, so its predicted class is argmax(axis=1).",
+    ),
+    Mistake(
+        "compared-outputs-to-labels",
+        lambda P, y: float(np.mean(P == y)),
+        "You compared the outputs themselves with the labels. Each row holds one output per "
+        "class: turn it into a predicted class with argmax(axis=1), then compare with the labels.",
+    ),
+    Mistake(
+        "compared-rounded-outputs",
+        lambda P, y: float(np.mean(np.round(P) == y)),
+        "Rounding the outputs does not give a class. Take argmax(axis=1) of each row, then compare with the labels.",
+    ),
+    Mistake(
+        "count-not-fraction",
+        lambda P, y: float(np.sum(P.argmax(axis=1) == y)),
+        "That is the number of correct examples; accuracy is the fraction, so divide by the "
+        "number of examples (or use np.mean).",
+    ),
+    Mistake(
+        "error-rate",
+        lambda P, y: float(np.mean(P.argmax(axis=1) != y)),
+        "That is the fraction of *wrong* examples (the error rate); accuracy counts the right ones.",
+    ),
 ]
 
 
 def accuracy(fn: Callable | None) -> Verdict:
     """Check ``accuracy(predictions, labels)``: outputs of shape (n, k), integer labels of shape (n,)."""
-    return core.check_function("accuracy", fn, accuracy_reference, _accuracy_cases(), _ACCURACY_MISTAKES,
-                               arg_names=["predictions", "labels"])
+    return core.check_function(
+        "accuracy", fn, accuracy_reference, _accuracy_cases(), _ACCURACY_MISTAKES, arg_names=["predictions", "labels"]
+    )
 
 
 # --- 2. the confusion matrix ------------------------------------------------------------------
@@ -75,7 +89,7 @@ def accuracy(fn: Callable | None) -> Verdict:
 def confusion_matrix_reference(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
     """``C[i, j]`` = how many examples of true class ``i`` were predicted as class ``j``."""
     C = np.zeros((k, k), dtype=int)
-    np.add.at(C, (y_true, y_pred), 1)          # like C[y_true, y_pred] += 1, but repeats add up
+    np.add.at(C, (y_true, y_pred), 1)  # like C[y_true, y_pred] += 1, but repeats add up
     return C
 
 
@@ -85,7 +99,7 @@ def _cm_transposed(y_true, y_pred, k):
 
 def _cm_no_accumulate(y_true, y_pred, k):
     C = np.zeros((k, k), dtype=int)
-    C[y_true, y_pred] += 1                     # a pair that occurs twice is counted once
+    C[y_true, y_pred] += 1  # a pair that occurs twice is counted once
     return C
 
 
@@ -99,31 +113,50 @@ def _cm_cases() -> list[Case]:
     y_pred = np.where(rng.random(40) < 0.7, y_true, rng.integers(0, 10, 40))
     return [
         Case((np.array([0, 1, 1]), np.array([0, 1, 0]), 2), label="3 examples, 2 classes"),
-        Case((np.array([0, 0, 1, 2, 2, 2]), np.array([0, 0, 1, 2, 1, 2]), 3),
-             label="6 examples, 3 classes: some pairs occur twice"),
-        Case((np.array([0, 1, 2, 2, 1]), np.array([0, 2, 2, 1, 1]), 4),
-             label="5 examples, 4 classes: class 3 never occurs"),
+        Case(
+            (np.array([0, 0, 1, 2, 2, 2]), np.array([0, 0, 1, 2, 1, 2]), 3),
+            label="6 examples, 3 classes: some pairs occur twice",
+        ),
+        Case(
+            (np.array([0, 1, 2, 2, 1]), np.array([0, 2, 2, 1, 1]), 4),
+            label="5 examples, 4 classes: class 3 never occurs",
+        ),
         Case((y_true, y_pred, 10), label="40 examples, 10 classes"),
     ]
 
 
 _CM_MISTAKES = [
-    Mistake("transposed", _cm_transposed,
-            "Rows and columns are swapped. Row i is the *true* class and column j the *predicted* "
-            "one: C[true, predicted] += 1."),
-    Mistake("repeats-not-counted", _cm_no_accumulate,
-            "Pairs that occur more than once were counted once. NumPy's C[y_true, y_pred] += 1 "
-            "adds 1 only once per distinct cell; loop over the pairs, or use np.add.at(C, (y_true, y_pred), 1)."),
-    Mistake("size-from-labels", _cm_size_from_labels,
-            "The matrix must be k x k even when some class never occurs in the data: use k for its size, "
-            "not the largest label + 1."),
+    Mistake(
+        "transposed",
+        _cm_transposed,
+        "Rows and columns are swapped. Row i is the *true* class and column j the *predicted* "
+        "one: C[true, predicted] += 1.",
+    ),
+    Mistake(
+        "repeats-not-counted",
+        _cm_no_accumulate,
+        "Pairs that occur more than once were counted once. NumPy's C[y_true, y_pred] += 1 "
+        "adds 1 only once per distinct cell; loop over the pairs, or use np.add.at(C, (y_true, y_pred), 1).",
+    ),
+    Mistake(
+        "size-from-labels",
+        _cm_size_from_labels,
+        "The matrix must be k x k even when some class never occurs in the data: use k for its size, "
+        "not the largest label + 1.",
+    ),
 ]
 
 
 def confusion_matrix(fn: Callable | None) -> Verdict:
     """Check ``confusion_matrix(y_true, y_pred, k)`` (rows: true classes, columns: predictions)."""
-    return core.check_function("confusion_matrix", fn, confusion_matrix_reference, _cm_cases(), _CM_MISTAKES,
-                               arg_names=["y_true", "y_pred", "k"])
+    return core.check_function(
+        "confusion_matrix",
+        fn,
+        confusion_matrix_reference,
+        _cm_cases(),
+        _CM_MISTAKES,
+        arg_names=["y_true", "y_pred", "k"],
+    )
 
 
 # --- 3. the most confused pair ------------------------------------------------------------------
@@ -132,7 +165,7 @@ def confusion_matrix(fn: Callable | None) -> Verdict:
 def most_confused_pair_reference(cm: np.ndarray) -> tuple[int, int]:
     """``(true_class, predicted_class)`` of the largest count off the diagonal of ``cm``."""
     off = cm.copy()
-    np.fill_diagonal(off, 0)                    # the diagonal holds the correct predictions
+    np.fill_diagonal(off, 0)  # the diagonal holds the correct predictions
     true_class, predicted_class = np.unravel_index(np.argmax(off), off.shape)
     return int(true_class), int(predicted_class)
 
@@ -154,31 +187,37 @@ def _mc_flat_index(cm):
 
 
 def _mc_cases() -> list[Case]:
-    cm3 = np.array([[5, 0, 1],
-                    [0, 6, 0],
-                    [3, 0, 4]])
+    cm3 = np.array([[5, 0, 1], [0, 6, 0], [3, 0, 4]])
     cm10 = confusion_matrix_reference(*_cm_cases()[3].args) * 3 + np.diag(np.arange(30, 40))
-    cm10[4, 9] = 14                              # a 4 read as a 9, the most common slip
+    cm10[4, 9] = 14  # a 4 read as a 9, the most common slip
     cm10[9, 4] = 11
     return [Case((cm3,), label="3 classes"), Case((cm10,), label="10 classes")]
 
 
 _MC_MISTAKES = [
-    Mistake("included-diagonal", _mc_with_diagonal,
-            "The diagonal counts the *correct* predictions, which are usually the largest numbers. "
-            "Look only off the diagonal: copy the matrix and set its diagonal to 0 (np.fill_diagonal)."),
-    Mistake("swapped", _mc_swapped,
-            "Return (true class, predicted class): the row index first, then the column index."),
-    Mistake("flat-index", _mc_flat_index,
-            "np.argmax of a matrix gives a position in the flattened array. Turn it back into "
-            "(row, column) with np.unravel_index(index, cm.shape) or divmod(index, k)."),
+    Mistake(
+        "included-diagonal",
+        _mc_with_diagonal,
+        "The diagonal counts the *correct* predictions, which are usually the largest numbers. "
+        "Look only off the diagonal: copy the matrix and set its diagonal to 0 (np.fill_diagonal).",
+    ),
+    Mistake(
+        "swapped", _mc_swapped, "Return (true class, predicted class): the row index first, then the column index."
+    ),
+    Mistake(
+        "flat-index",
+        _mc_flat_index,
+        "np.argmax of a matrix gives a position in the flattened array. Turn it back into "
+        "(row, column) with np.unravel_index(index, cm.shape) or divmod(index, k).",
+    ),
 ]
 
 
 def most_confused_pair(fn: Callable | None) -> Verdict:
     """Check ``most_confused_pair(cm) -> (true_class, predicted_class)``."""
-    return core.check_function("most_confused_pair", fn, most_confused_pair_reference, _mc_cases(),
-                               _MC_MISTAKES, arg_names=["cm"])
+    return core.check_function(
+        "most_confused_pair", fn, most_confused_pair_reference, _mc_cases(), _MC_MISTAKES, arg_names=["cm"]
+    )
 
 
 __all__ = ["accuracy", "confusion_matrix", "most_confused_pair"]

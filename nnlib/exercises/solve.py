@@ -7,6 +7,7 @@ Every code cell tagged as an exercise stub (cell metadata
 solved notebooks run exactly like the originals with the exercises done.
 The test suite executes the copies with ``NNLIB_EXERCISE_STRICT=1``.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,10 +1,9 @@
 """The plain logic of the playground: a training state machine, with no widgets.
 
 Everything here can be driven and tested from plain Python;
-:mod:`nnlib.playground` puts controls and pictures on top. A run is defined by a
-:class:`~nnlib.playground_settings.Settings`; its input features come from
-:func:`~nnlib.playground_fields.feature_matrix`. Both are re-exported here, with
-:data:`FEATURES`, :class:`SettingsWarning` and :func:`load_settings`.
+:mod:`nnlib.widgets.playground.widget` puts controls and pictures on top. A run is
+defined by a :class:`~nnlib.widgets.playground.settings.Settings`; its input features
+come from :func:`~nnlib.widgets.playground.features.feature_matrix`.
 
 Choices, as in TensorFlow Playground:
 
@@ -18,6 +17,7 @@ Choices, as in TensorFlow Playground:
   set in mini-batches of ``batch_size``: ``net.forward``, ``net.backward`` and
   ``SGD.step`` for each batch.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -26,15 +26,14 @@ import threading
 
 import numpy as np
 
-from .datasets import playground, train_test_split
-from .network import Network
-from .optimizers import SGD
-from .playground_fields import (ACTIVATION_NAMES, FEATURES, MAX_LAYERS, MAX_NEURONS, REGULARIZATIONS,
-                                feature_matrix)
-from .playground_settings import Settings, SettingsWarning, load_settings
+from ...data import playground, train_test_split
+from ...network import Network
+from ...optimizers import SGD
+from ...plot.animation import Frame, animate_frames
+from .features import feature_matrix
+from .settings import Settings
 
-__all__ = ["ACTIVATION_NAMES", "FEATURES", "MAX_LAYERS", "MAX_NEURONS", "REGULARIZATIONS", "PlaygroundCore",
-           "Settings", "SettingsWarning", "feature_matrix", "load_settings", "tf_uniform"]
+__all__ = ["Trainer", "tf_uniform"]
 
 
 # --- the training state machine ------------------------------------------------------
@@ -43,7 +42,7 @@ def tf_uniform(n_in: int, n_out: int, rng=None, dtype=np.float64) -> np.ndarray:
     return np.random.default_rng(rng).uniform(-0.5, 0.5, (n_in, n_out)).astype(dtype)
 
 
-class PlaygroundCore:
+class Trainer:
     """Data, network, optimiser and loss history of one playground, with no widgets.
 
     Every public method takes a lock, so a training loop, a button handler or a
@@ -63,7 +62,7 @@ class PlaygroundCore:
     def __init__(self, settings: Settings | None = None, resolution: int = 50) -> None:
         self._lock = threading.RLock()
         axis = np.linspace(*self.EXTENT, resolution)
-        gx, gy = np.meshgrid(axis, axis)                       # row i is x2 = axis[i]
+        gx, gy = np.meshgrid(axis, axis)  # row i is x2 = axis[i]
         self.grid = np.column_stack([gx.ravel(), gy.ravel()])  # (resolution^2, 2)
         self.resolution = resolution
         self.settings = settings if settings is not None else Settings()
@@ -73,29 +72,36 @@ class PlaygroundCore:
 
     # --- building ----------------------------------------------------------------------
     def _seeds(self) -> list[np.random.SeedSequence]:
-        return np.random.SeedSequence(self.settings.seed).spawn(3)   # data, weights, shuffling
+        return np.random.SeedSequence(self.settings.seed).spawn(3)  # data, weights, shuffling
 
     def _make_data(self) -> None:
         s = self.settings
         data_rng = np.random.default_rng(self._seeds()[0])
         X, y = playground(s.dataset, n=s.n_samples, noise=s.noise / 100, rng=data_rng)
         if s.problem == "classification":
-            y = 2.0 * y - 1.0                                     # labels 0/1 -> targets -1/+1
+            y = 2.0 * y - 1.0  # labels 0/1 -> targets -1/+1
         self.X_train, self.y_train, self.X_test, self.y_test = train_test_split(
-            X, y, test_fraction=1 - s.train_percent / 100, rng=data_rng)
+            X, y, test_fraction=1 - s.train_percent / 100, rng=data_rng
+        )
         self._features_for_data()
 
     def _features_for_data(self) -> None:
         f = self.settings.features
-        self.F_train = feature_matrix(self.X_train, f)          # (n_train, n_features)
+        self.F_train = feature_matrix(self.X_train, f)  # (n_train, n_features)
         self.F_test = feature_matrix(self.X_test, f)
         self.F_grid = feature_matrix(self.grid, f)
 
     def _make_network(self) -> Network:
         s = self.settings
         out = "tanh" if s.problem == "classification" else "identity"
-        net = Network([len(s.features), *s.hidden, 1], activation=s.activation, output_activation=out,
-                      loss="quadratic", init=tf_uniform, rng=np.random.default_rng(self._seeds()[1]))
+        net = Network(
+            [len(s.features), *s.hidden, 1],
+            activation=s.activation,
+            output_activation=out,
+            loss="quadratic",
+            init=tf_uniform,
+            rng=np.random.default_rng(self._seeds()[1]),
+        )
         for layer in net.layers:
             layer.b[:] = 0.1
             if s.init_zero:
@@ -105,8 +111,11 @@ class PlaygroundCore:
     def _make_optimizer(self) -> SGD:
         s = self.settings
         rate = s.regularization_rate
-        return SGD(lr=s.learning_rate, l1=rate if s.regularization == "L1" else 0.0,
-                   l2=rate if s.regularization == "L2" else 0.0)
+        return SGD(
+            lr=s.learning_rate,
+            l1=rate if s.regularization == "L1" else 0.0,
+            l2=rate if s.regularization == "L2" else 0.0,
+        )
 
     # --- the state machine ----------------------------------------------------------------
     def reset(self) -> None:
@@ -128,11 +137,12 @@ class PlaygroundCore:
         size or regularisation: training continues) or ``"view"``.
         """
         if not isinstance(settings, Settings):
-            raise TypeError(f"PlaygroundCore.apply expected Settings, got {type(settings).__name__}")
+            raise TypeError(f"Trainer.apply expected Settings, got {type(settings).__name__}")
         with self._lock:
             old, self.settings = self.settings, settings
-            changed = {f.name for f in dataclasses.fields(Settings)
-                       if getattr(old, f.name) != getattr(settings, f.name)}
+            changed = {
+                f.name for f in dataclasses.fields(Settings) if getattr(old, f.name) != getattr(settings, f.name)
+            }
             if changed & {"dataset", "noise", "train_percent", "seed", "n_samples"}:
                 self._make_data()
                 self.reset()
@@ -167,18 +177,20 @@ class PlaygroundCore:
             for done in range(int(epochs)):
                 before = net.get_params()
                 order = self._shuffle_rng.permutation(n)
-                F, Y = self.F_train[order], self.y_train[order]   # one copy per epoch
+                F, Y = self.F_train[order], self.y_train[order]  # one copy per epoch
                 for start in range(0, n, bs):
-                    net.forward(F[start:start + bs])
-                    net.backward(Y[start:start + bs])
+                    net.forward(F[start : start + bs])
+                    net.backward(Y[start : start + bs])
                     opt.step(layers)
                 self.epoch += 1
                 if not self._record():
                     net.set_params(before)
                     self.epoch -= 1
-                    self.message = (f"training diverged in epoch {self.epoch + 1} with learning rate "
-                                    f"{opt.lr:g}: the loss became NaN or infinite. The weights of epoch "
-                                    f"{self.epoch} are kept; try a smaller learning rate.")
+                    self.message = (
+                        f"training diverged in epoch {self.epoch + 1} with learning rate "
+                        f"{opt.lr:g}: the loss became NaN or infinite. The weights of epoch "
+                        f"{self.epoch} are kept; try a smaller learning rate."
+                    )
                     return done
             return int(epochs)
 
@@ -228,9 +240,7 @@ class PlaygroundCore:
         return self.net.predict(feature_matrix(points, self.settings.features))
 
     def record(self, epochs: int, every: int = 1) -> list:
-        """Train ``epochs`` epochs, keeping an :class:`~nnlib.animation.Frame` every ``every`` epochs."""
-        from .animation import Frame
-
+        """Train ``epochs`` epochs, keeping an :class:`~nnlib.plot.animation.Frame` every ``every`` epochs."""
         with self._lock:
             frames = [Frame(self.epoch, self.net.get_params(), self.train_loss, self.test_loss)]
             for start in range(0, epochs, every):
@@ -242,10 +252,15 @@ class PlaygroundCore:
 
     def animation(self, epochs: int = 200, every: int = 5, **kwargs):
         """Train and return an HTML animation of the decision map and the losses (for the website)."""
-        from .animation import animate_frames
-
         frames = self.record(epochs, every)
         s = self.settings
-        return animate_frames(self.net, frames, self.X_train, self.y_train, predict=self.predict,
-                              X_test=self.X_test if s.show_test_data else None,
-                              y_test=self.y_test if s.show_test_data else None, **kwargs)
+        return animate_frames(
+            self.net,
+            frames,
+            self.X_train,
+            self.y_train,
+            predict=self.predict,
+            X_test=self.X_test if s.show_test_data else None,
+            y_test=self.y_test if s.show_test_data else None,
+            **kwargs,
+        )

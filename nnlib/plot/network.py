@@ -7,12 +7,14 @@ vertical ellipsis in between.
 
 :func:`draw_network` returns a :class:`NetworkArtists`; pass it to
 :func:`update_network_weights` to restyle the lines in place while a network
-trains, without drawing the diagram again. Use it through :mod:`nnlib.plotting`.
+trains, without drawing the diagram again.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -20,8 +22,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
-# Sign colours: Okabe-Ito blue and vermillion (plotting.BLUE and plotting.VERMILLION).
-POSITIVE, NEGATIVE, NEUTRAL = "#0072B2", "#D55E00", "#888888"
+from .style import NEGATIVE, NEUTRAL, POSITIVE, _subplots
 
 
 @dataclass
@@ -29,11 +30,11 @@ class NetworkArtists:
     """What :func:`draw_network` drew, for :func:`update_network_weights`."""
 
     ax: Axes
-    sizes: list[int]            # neurons per layer of the drawn network
-    lines: LineCollection       # one segment per drawn weight, in the order of ``_drawn_weights``
-    neurons: PathCollection     # one circle per drawn neuron
-    shown: list[np.ndarray]     # indices of the drawn neurons, one array per layer
-    weight_scale: float         # |w| drawn with the full ``max_width``
+    sizes: list[int]  # neurons per layer of the drawn network
+    lines: LineCollection  # one segment per drawn weight, in the order of ``_drawn_weights``
+    neurons: PathCollection  # one circle per drawn neuron
+    shown: list[np.ndarray]  # indices of the drawn neurons, one array per layer
+    weight_scale: float  # |w| drawn with the full ``max_width``
     max_width: float
 
 
@@ -47,12 +48,16 @@ def _as_weights(net_or_weights) -> tuple[list[int], list[np.ndarray] | None]:
         return [int(s) for s in items], None
     Ws = [np.asarray(W, dtype=float) for W in items]
     if not Ws or any(W.ndim != 2 for W in Ws):
-        raise ValueError(f"draw_network expected a Network, a list of weight matrices of shape (n_in, n_out) "
-                         f"or a list of layer sizes, got shapes {[np.shape(W) for W in Ws]}")
+        raise ValueError(
+            f"draw_network expected a Network, a list of weight matrices of shape (n_in, n_out) "
+            f"or a list of layer sizes, got shapes {[np.shape(W) for W in Ws]}"
+        )
     for l in range(len(Ws) - 1):
         if Ws[l].shape[1] != Ws[l + 1].shape[0]:
-            raise ValueError(f"draw_network: W{l} has shape {Ws[l].shape} but W{l + 1} has shape "
-                             f"{Ws[l + 1].shape}; W{l + 1} needs {Ws[l].shape[1]} rows")
+            raise ValueError(
+                f"draw_network: W{l} has shape {Ws[l].shape} but W{l + 1} has shape "
+                f"{Ws[l + 1].shape}; W{l + 1} needs {Ws[l].shape[1]} rows"
+            )
     return [Ws[0].shape[0]] + [W.shape[1] for W in Ws], Ws
 
 
@@ -61,7 +66,7 @@ def _shown_neurons(n: int, max_neurons: int) -> np.ndarray:
     if n <= max_neurons:
         return np.arange(n)
     last = max_neurons // 2
-    return np.r_[0:max_neurons - last, n - last:n]
+    return np.r_[0 : max_neurons - last, n - last : n]
 
 
 def _drawn_weights(Ws: Sequence[np.ndarray], shown: Sequence[np.ndarray]) -> np.ndarray:
@@ -75,9 +80,15 @@ def _line_style(w: np.ndarray, scale: float, max_width: float) -> tuple[np.ndarr
     return widths, colors
 
 
-def draw_network(net_or_weights, ax: Axes | None = None, max_neurons: int = 16, show_sizes: bool = True,
-                 max_width: float | None = None, weight_scale: float | None = None,
-                 title: str | None = None) -> NetworkArtists:
+def draw_network(
+    net_or_weights,
+    ax: Axes | None = None,
+    max_neurons: int = 16,
+    show_sizes: bool = True,
+    max_width: float | None = None,
+    weight_scale: float | None = None,
+    title: str | None = None,
+) -> NetworkArtists:
     """Draw a feed-forward network; line width ~ |weight|, colour = sign.
 
     Parameters
@@ -105,25 +116,29 @@ def draw_network(net_or_weights, ax: Axes | None = None, max_neurons: int = 16, 
         raise ValueError(f"draw_network: max_neurons must be at least 2, got {max_neurons}")
     sizes, Ws = _as_weights(net_or_weights)
     shown = [_shown_neurons(n, max_neurons) for n in sizes]
-    n_slots = max(len(s) + (len(s) < n) for s, n in zip(shown, sizes))   # +1 slot for an ellipsis
+    n_slots = max(len(s) + (len(s) < n) for s, n in zip(shown, sizes))  # +1 slot for an ellipsis
     if ax is None:
-        from .plotting import _subplots
         ax = _subplots(figsize=(1.6 + 1.7 * len(sizes), min(5.2, 1.6 + 0.3 * n_slots)))[1][0]
-    ys, dots = [], []                                          # y of each drawn neuron; ellipses
+    ys, dots = [], []  # y of each drawn neuron; ellipses
     for l, (s, n) in enumerate(zip(shown, sizes)):
         slots = len(s) + (len(s) < n)
-        y = (slots - 1) / 2 - np.arange(slots, dtype=float)   # a centred column, top to bottom
-        if len(s) < n:                                         # free the slot after the first neurons
+        y = (slots - 1) / 2 - np.arange(slots, dtype=float)  # a centred column, top to bottom
+        if len(s) < n:  # free the slot after the first neurons
             first = max_neurons - max_neurons // 2
             dots.append((l, y[first]))
             y = np.delete(y, first)
         ys.append(y)
-    segments = [[(l, ys[l][i]), (l + 1, ys[l + 1][j])]
-                for l in range(len(sizes) - 1) for i in range(len(shown[l])) for j in range(len(shown[l + 1]))]
+    segments = [
+        [(l, ys[l][i]), (l + 1, ys[l + 1][j])]
+        for l in range(len(sizes) - 1)
+        for i in range(len(shown[l]))
+        for j in range(len(shown[l + 1]))
+    ]
     if max_width is None:
         max_width = 4.0 if len(segments) <= 100 else 2.5
     if Ws is None:
-        scale, widths, colors = 1.0, np.full(len(segments), 0.8), [to_rgba(NEUTRAL, 0.7)] * len(segments)
+        scale, widths = 1.0, np.full(len(segments), 0.8)
+        colors: Any = [to_rgba(NEUTRAL, 0.7)] * len(segments)
     else:
         w = _drawn_weights(Ws, shown)
         scale = float(weight_scale or np.max(np.abs(w)) or 1.0)
@@ -133,22 +148,40 @@ def draw_network(net_or_weights, ax: Axes | None = None, max_neurons: int = 16, 
     half = (n_slots - 1) / 2 + 0.6
     ax.set(xlim=(-0.4, len(sizes) - 0.6), ylim=(-half, half))
     height_pt = ax.get_window_extent().height * 72 / ax.figure.dpi
-    diameter = min(24.0, 0.6 * height_pt / (n_slots + 1.2))   # points
+    diameter = min(24.0, 0.6 * height_pt / (n_slots + 1.2))  # points
     xs = np.concatenate([np.full(len(y), l, dtype=float) for l, y in enumerate(ys)])
-    neurons = ax.scatter(xs, np.concatenate(ys), s=diameter ** 2, facecolors="white", edgecolors="#333333",
-                         linewidths=1.2, zorder=3)
+    neurons = ax.scatter(
+        xs, np.concatenate(ys), s=diameter**2, facecolors="white", edgecolors="#333333", linewidths=1.2, zorder=3
+    )
     for l, y in dots:
         ax.scatter([l] * 3, y + np.array([-0.25, 0.0, 0.25]), s=6, color="#333333", zorder=3)
-    if show_sizes:                                             # just under the axes, whatever its height
+    if show_sizes:  # just under the axes, whatever its height
         for l, n in enumerate(sizes):
             role = "input" if l == 0 else "output" if l == len(sizes) - 1 else "hidden"
-            ax.annotate(f"{role}\n{n}", (l, -half), xytext=(0, -2), textcoords="offset points",
-                        ha="center", va="top", fontsize=10, annotation_clip=False)
+            ax.annotate(
+                f"{role}\n{n}",
+                (l, -half),
+                xytext=(0, -2),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=10,
+                annotation_clip=False,
+            )
     if Ws is not None:
-        handles = [Line2D([], [], color=POSITIVE, lw=3, label="positive weight"),
-                   Line2D([], [], color=NEGATIVE, lw=3, label="negative weight")]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False,
-                  borderaxespad=3.0 if show_sizes else 0.5, title=r"line width $\propto$ |weight|")
+        handles = [
+            Line2D([], [], color=POSITIVE, lw=3, label="positive weight"),
+            Line2D([], [], color=NEGATIVE, lw=3, label="negative weight"),
+        ]
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=2,
+            frameon=False,
+            borderaxespad=3.0 if show_sizes else 0.5,
+            title=r"line width $\propto$ |weight|",
+        )
     ax.set_axis_off()
     ax.set_title(title or f"Network {sizes}")
     return NetworkArtists(ax, sizes, lines, neurons, shown, scale, max_width)
@@ -163,8 +196,10 @@ def update_network_weights(artists: NetworkArtists, weights) -> LineCollection:
     """
     sizes, Ws = _as_weights(weights)
     if Ws is None or sizes != artists.sizes:
-        raise ValueError(f"update_network_weights: expected the weights of a {artists.sizes} network, "
-                         f"got {'only layer sizes' if Ws is None else 'weights of a ' + str(sizes) + ' network'}")
+        raise ValueError(
+            f"update_network_weights: expected the weights of a {artists.sizes} network, "
+            f"got {'only layer sizes' if Ws is None else 'weights of a ' + str(sizes) + ' network'}"
+        )
     widths, colors = _line_style(_drawn_weights(Ws, artists.shown), artists.weight_scale, artists.max_width)
     artists.lines.set_linewidths(widths)
     artists.lines.set_colors(colors)

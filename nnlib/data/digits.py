@@ -6,8 +6,9 @@
 * :func:`load_mnist` reads the full MNIST (50,000 / 10,000 / 10,000) downloaded once into a
   cache, or from a file you already have.
 
-Both are also available as ``nnlib.datasets.load_digits`` and ``nnlib.datasets.load_mnist``.
+Import both from :mod:`nnlib.data`.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -19,11 +20,12 @@ from importlib import resources
 
 import numpy as np
 
-from .datasets import _is_positive_int, one_hot
+from .prepare import is_positive_int, one_hot
 
 MNIST_URL = "https://github.com/mnielsen/neural-networks-and-deep-learning/raw/master/data/mnist.pkl.gz"
 
 # --- handwritten digits ------------------------------------------------------------------
+
 
 @dataclass(frozen=True, repr=False)
 class Digits:
@@ -47,8 +49,10 @@ class Digits:
     Y_test = property(lambda self: one_hot(self.y_test, 10), doc="one-hot y_test, (n, 10)")
 
     def __repr__(self) -> str:
-        return (f"Digits(train={len(self.y_train)}, val={len(self.y_val)}, test={len(self.y_test)}; "
-                f"X of {self.X_train.shape[1]} pixels, {self.X_train.dtype})")
+        return (
+            f"Digits(train={len(self.y_train)}, val={len(self.y_val)}, test={len(self.y_test)}; "
+            f"X of {self.X_train.shape[1]} pixels, {self.X_train.dtype})"
+        )
 
 
 _SPLITS = {"train": "train", "training": "train", "validation": "val", "val": "val", "test": "test"}
@@ -61,8 +65,9 @@ def _check_dtype(who: str, dtype) -> np.dtype:
     return dtype
 
 
-def load_digits(split: str | None = None, *, n_train: int | None = None,
-                dtype=np.float64) -> Digits | tuple[np.ndarray, np.ndarray]:
+def load_digits(
+    split: str | None = None, *, n_train: int | None = None, dtype=np.float64
+) -> Digits | tuple[np.ndarray, np.ndarray]:
     """The MNIST subset shipped with nnlib: 15,000 train, 2,000 validation, 5,000 test images.
 
     Parameters
@@ -88,24 +93,22 @@ def load_digits(split: str | None = None, *, n_train: int | None = None,
     dtype = _check_dtype("load_digits", dtype)
     key = _SPLITS.get(str(split).strip().lower()) if split is not None else None
     if split is not None and key is None:
-        raise ValueError(f"load_digits: unknown split {split!r}; "
-                         f"valid splits are None, 'train', 'validation', 'test'")
+        raise ValueError(f"load_digits: unknown split {split!r}; valid splits are None, 'train', 'validation', 'test'")
     if n_train is not None:
         if key not in (None, "train"):
             raise ValueError(f"load_digits: n_train applies to the training images, not to split={split!r}")
-        if not _is_positive_int(n_train):
+        if not is_positive_int(n_train):
             raise ValueError(f"load_digits: n_train must be a positive integer, got {n_train!r}")
     parts = {}
-    with resources.as_file(resources.files(__package__) / "data" / "digits.npz") as path:
+    with resources.as_file(resources.files(__package__) / "digits.npz") as path:
         with np.load(path, allow_pickle=False) as data:
-            for part in ([key] if key else ["train", "val", "test"]):
-                X, y = data[f"X_{part}"], data[f"y_{part}"]          # (n, 784) uint8, (n,) uint8
+            for part in [key] if key else ["train", "val", "test"]:
+                X, y = data[f"X_{part}"], data[f"y_{part}"]  # (n, 784) uint8, (n,) uint8
                 if part == "train" and n_train is not None:
                     if n_train > len(y):
-                        raise ValueError(f"load_digits: n_train={n_train} but only {len(y)} "
-                                         f"training images exist")
+                        raise ValueError(f"load_digits: n_train={n_train} but only {len(y)} training images exist")
                     X, y = X[:n_train], y[:n_train]
-                parts[part] = (X.astype(dtype) / 256, y.astype(np.int64))   # pixels were stored * 256
+                parts[part] = (X.astype(dtype) / 256, y.astype(np.int64))  # pixels were stored * 256
     if key:
         return parts[key]
     return Digits(*parts["train"], *parts["val"], *parts["test"])
@@ -115,10 +118,10 @@ class MNISTUnavailable(OSError):
     """The full MNIST could not be downloaded (no internet connection, or the URL failed)."""
 
 
-try:                                                   # where numpy >= 2 (and 1.26) keeps it
+try:  # where numpy >= 2 (and 1.26) keeps it
     from numpy._core.multiarray import _reconstruct
-except ImportError:                                    # pragma: no cover - older numpy
-    from numpy.core.multiarray import _reconstruct
+except ImportError:  # pragma: no cover - older numpy
+    from numpy.core.multiarray import _reconstruct  # type: ignore[no-redef]
 
 
 class _ArraysOnlyUnpickler(pickle.Unpickler):
@@ -128,13 +131,19 @@ class _ArraysOnlyUnpickler(pickle.Unpickler):
     but the few that rebuild an array, so a tampered file raises instead of running code.
     """
 
-    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
-                ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct")}
+    _ALLOWED = {
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("_codecs", "encode"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+    }
 
     def find_class(self, module: str, name: str):
         if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"load_mnist refuses to unpickle {module}.{name}: "
-                                         f"an MNIST file holds numpy arrays only")
+            raise pickle.UnpicklingError(
+                f"load_mnist refuses to unpickle {module}.{name}: an MNIST file holds numpy arrays only"
+            )
         return _reconstruct if name == "_reconstruct" else super().find_class(module, name)
 
 
@@ -146,13 +155,20 @@ def _check_hash(path: str, known_hash: str) -> None:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     if h.hexdigest() != expected.lower():
-        raise ValueError(f"load_mnist: {path} has {h.name} {h.hexdigest()}, expected {expected} "
-                         f"(known_hash): the file is corrupted or a different file")
+        raise ValueError(
+            f"load_mnist: {path} has {h.name} {h.hexdigest()}, expected {expected} "
+            f"(known_hash): the file is corrupted or a different file"
+        )
 
 
-def load_mnist(path: str | os.PathLike | None = None, *, url: str = MNIST_URL,
-               known_hash: str | None = None, cache_dir: str | os.PathLike | None = None,
-               dtype=np.float64) -> Digits:
+def load_mnist(
+    path: str | os.PathLike | None = None,
+    *,
+    url: str = MNIST_URL,
+    known_hash: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    dtype=np.float64,
+) -> Digits:
     """The full MNIST: 50,000 train, 10,000 validation and 10,000 test images (Nielsen's layout).
 
     Without ``path``, the gzipped pickle is downloaded from ``url`` once, with pooch, into
@@ -190,14 +206,20 @@ def load_mnist(path: str | os.PathLike | None = None, *, url: str = MNIST_URL,
     dtype = _check_dtype("load_mnist", dtype)
     if path is None:
         import pooch
+
         try:
-            path = pooch.retrieve(url, known_hash=known_hash, fname="mnist.pkl.gz",
-                                  path=cache_dir if cache_dir is not None else pooch.os_cache("nnlib"))
-        except OSError as e:                           # requests' connection errors are OSErrors
+            path = pooch.retrieve(
+                url,
+                known_hash=known_hash,
+                fname="mnist.pkl.gz",
+                path=cache_dir if cache_dir is not None else pooch.os_cache("nnlib"),
+            )
+        except OSError as e:  # requests' connection errors are OSErrors
             raise MNISTUnavailable(
                 f"load_mnist could not download MNIST from {url} ({type(e).__name__}). Connect to the "
                 f"internet and try again, or pass path= to a copy of mnist.pkl.gz you already have, "
-                f"or use nnlib.datasets.load_digits(), the 22,000-image subset shipped with nnlib.") from e
+                f"or use nnlib.data.load_digits(), the 22,000-image subset shipped with nnlib."
+            ) from e
     else:
         path = os.fspath(path)
         if not os.path.isfile(path):
@@ -210,18 +232,18 @@ def load_mnist(path: str | os.PathLike | None = None, *, url: str = MNIST_URL,
     except (OSError, EOFError) as e:
         raise ValueError(f"load_mnist: {path} is not a gzipped pickle ({e})") from e
     if not (isinstance(parts, (tuple, list)) and len(parts) == 3):
-        raise ValueError(f"load_mnist: {path} should hold (training, validation, test), "
-                         f"got {type(parts).__name__}")
+        raise ValueError(f"load_mnist: {path} should hold (training, validation, test), got {type(parts).__name__}")
     arrays = []
     for part, pair in zip(("training", "validation", "test"), parts):
         try:
             X, y = (np.asarray(a) for a in pair)
-        except (TypeError, ValueError):                # not a pair
-            X = y = None
-        if (X is None or X.ndim != 2 or X.shape[1] != 784 or X.dtype.kind not in "fiu"
-                or y.shape != (X.shape[0],)):
-            raise ValueError(f"load_mnist: the {part} part of {path} should be a pair "
-                             f"(X: numbers of shape (n, 784), y of shape (n,))")
+        except (TypeError, ValueError):  # not a pair
+            X = y = np.empty(0)
+        if X.ndim != 2 or X.shape[1] != 784 or X.dtype.kind not in "fiu" or y.shape != (X.shape[0],):
+            raise ValueError(
+                f"load_mnist: the {part} part of {path} should be a pair "
+                f"(X: numbers of shape (n, 784), y of shape (n,))"
+            )
         if y.dtype.kind not in "iu" or (y.size and not 0 <= y.min() <= y.max() <= 9):
             raise ValueError(f"load_mnist: the {part} labels of {path} should be integers 0-9")
         arrays += [X.astype(dtype), y.astype(np.int64)]

@@ -8,20 +8,151 @@
 * :func:`load_settings` reads either of the two.
 
 Reading text never fails on one bad value: it is skipped with a
-:class:`SettingsWarning` that names it, and the field keeps its default. What
-each field may hold, and how its text is parsed, is in :mod:`nnlib.playground_fields`.
+:class:`SettingsWarning` that names it, and the field keeps its default. The first half of
+this module says what each field may hold (``_CHECKS``) and how its text is parsed
+(``_PARSERS``); the second half is :class:`Settings` itself.
 """
+
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
+import sys
+import warnings
+import zlib
 from dataclasses import dataclass
+from types import FrameType
 from urllib.parse import parse_qsl, urlsplit
 
-from .datasets import CLASSIFICATION_SETS, REGRESSION_SETS
-from .playground_fields import (_CHECKS, _PARSERS, FEATURES, SettingsWarning, _format, _parse_bool,
-                                _warn)
+import numpy as np
 
-__all__ = ["Settings", "SettingsWarning", "load_settings"]
+from ...data import CLASSIFICATION_SETS, REGRESSION_SETS
+from .features import FEATURES
+
+__all__ = [
+    "ACTIVATION_NAMES",
+    "MAX_LAYERS",
+    "MAX_NEURONS",
+    "REGULARIZATIONS",
+    "Settings",
+    "SettingsWarning",
+    "load_settings",
+]
+
+
+# --- allowed values and the check of each field -------------------------------------
+ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "linear")
+REGULARIZATIONS = ("none", "L1", "L2")
+MAX_LAYERS, MAX_NEURONS = 6, 8
+
+
+class SettingsWarning(UserWarning):
+    """A setting that was ignored or replaced while reading a settings string or URL."""
+
+
+def _number(v, integer=False) -> bool:
+    ok = isinstance(v, (int, np.integer)) if integer else isinstance(v, (int, float, np.number))
+    return ok and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _in(options):
+    return lambda v: None if v in options else f"must be one of {', '.join(options)}"
+
+
+def _range(lo, hi, integer=False):
+    kind = "an integer" if integer else "a number"
+    return lambda v: None if _number(v, integer) and lo <= v <= hi else f"must be {kind} in [{lo}, {hi}]"
+
+
+def _check_features(v):
+    bad = [f for f in v if f not in FEATURES]
+    if bad:
+        return f"has unknown feature(s) {bad}; valid: {', '.join(FEATURES)}"
+    if not v or len(set(v)) != len(v):
+        return "must name at least one feature, each once"
+
+
+def _check_hidden(v):
+    if len(v) > MAX_LAYERS:
+        return f"may have at most {MAX_LAYERS} hidden layers"
+    for i, n in enumerate(v):
+        if not (_number(n, integer=True) and 1 <= n <= MAX_NEURONS):
+            return f"layer {i + 1} has {n!r} neurons; each hidden layer needs 1 to {MAX_NEURONS}"
+
+
+_CHECKS = {
+    "dataset": _in(CLASSIFICATION_SETS + REGRESSION_SETS),
+    "noise": _range(0, 50, integer=True),
+    "train_percent": _range(10, 90, integer=True),
+    "seed": _range(0, 2**32 - 1, integer=True),
+    "features": _check_features,
+    "hidden": _check_hidden,
+    "activation": _in(ACTIVATION_NAMES),
+    "learning_rate": lambda v: None if _number(v) and v > 0 else "must be a positive number",
+    "batch_size": _range(1, 1000, integer=True),
+    "regularization": _in(REGULARIZATIONS),
+    "regularization_rate": lambda v: None if _number(v) and v >= 0 else "must be a number >= 0",
+    "show_test_data": lambda v: None if isinstance(v, bool) else "must be True or False",
+    "discretize": lambda v: None if isinstance(v, bool) else "must be True or False",
+    "init_zero": lambda v: None if isinstance(v, bool) else "must be True or False",
+    "n_samples": _range(20, 5000, integer=True),
+}
+
+
+# --- reading text: warnings, formatting and parsers -----------------------------------
+def _warn(message: str) -> None:
+    """Warn, pointing at the first caller outside the playground modules (the user's line)."""
+    frame: FrameType | None = sys._getframe(0)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, SettingsWarning, stacklevel=level)
+
+
+def _format(value) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse_bool(text: str) -> bool | None:
+    return {"true": True, "1": True, "false": False, "0": False}.get(str(text).strip().lower())
+
+
+def _parse_seed(text: str) -> int:
+    text = text.strip()
+    m = re.fullmatch(r"0?\.(\d+)|(\d+)", text)
+    if m:
+        return int(m.group(1) or m.group(2)) % 2**32
+    value = zlib.crc32(text.encode())
+    _warn(f"seed {text!r} is not a number; using {value}, a hash of it")
+    return value
+
+
+def _parse_number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+_PARSERS = {
+    "features": lambda s: tuple(f.strip() for f in s.split(",") if f.strip()),
+    "hidden": lambda s: tuple(int(n) for n in s.split(",") if n.strip()),
+    "seed": _parse_seed,
+    "show_test_data": _parse_bool,
+    "discretize": _parse_bool,
+    "init_zero": _parse_bool,
+    "noise": _parse_number,
+    "learning_rate": _parse_number,
+    "regularization_rate": _parse_number,
+    "train_percent": _parse_number,
+    "batch_size": _parse_number,
+    "n_samples": _parse_number,
+}
 
 
 @dataclass(frozen=True)
@@ -58,10 +189,13 @@ class Settings:
             if isinstance(value, str) or not hasattr(value, "__iter__"):
                 raise TypeError(f"Settings.{name} must be a sequence, got {value!r}")
             object.__setattr__(self, name, tuple(value))
-        if set(self.features) <= set(FEATURES):                  # one order: the network's input order
+        if set(self.features) <= set(FEATURES):  # one order: the network's input order
             object.__setattr__(self, "features", tuple(sorted(self.features, key=list(FEATURES).index)))
-        problems = [f"Settings.{k} {msg}, got {getattr(self, k)!r}" for k, check in _CHECKS.items()
-                    if (msg := check(getattr(self, k)))]
+        problems = [
+            f"Settings.{k} {msg}, got {getattr(self, k)!r}"
+            for k, check in _CHECKS.items()
+            if (msg := check(getattr(self, k)))
+        ]
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -70,7 +204,7 @@ class Settings:
         """``"classification"`` or ``"regression"`` (from the data set)."""
         return "regression" if self.dataset in REGRESSION_SETS else "classification"
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         """A copy with some fields changed (validated)."""
         return dataclasses.replace(self, **changes)
 
@@ -80,7 +214,7 @@ class Settings:
         return ";".join(f"{f.name}={_format(getattr(self, f.name))}" for f in dataclasses.fields(self))
 
     @classmethod
-    def from_string(cls, text: str) -> "Settings":
+    def from_string(cls, text: str) -> Settings:
         """Read :meth:`to_string` output; missing keys keep their defaults.
 
         Unknown keys and bad values are skipped with a :class:`SettingsWarning`
@@ -91,7 +225,7 @@ class Settings:
 
     # --- TensorFlow Playground URLs ---------------------------------------------
     @classmethod
-    def from_tf_url(cls, url: str) -> "Settings":
+    def from_tf_url(cls, url: str) -> Settings:
         """Reproduce the set-up of a ``https://playground.tensorflow.org/#...`` URL.
 
         Unknown or malformed parameters are skipped with a :class:`SettingsWarning`.
@@ -105,8 +239,7 @@ class Settings:
         if problem not in ("classification", "regression"):
             _warn(f"TF URL: problem={problem!r} is not classification or regression; using classification")
             problem = "classification"
-        key, valid = (("regDataset", REGRESSION_SETS) if problem == "regression"
-                      else ("dataset", CLASSIFICATION_SETS))
+        key, valid = ("regDataset", REGRESSION_SETS) if problem == "regression" else ("dataset", CLASSIFICATION_SETS)
         name = {"gauss": "gaussian"}.get(params.get(key, valid[0]), params.get(key, valid[0]))
         if name not in valid:
             _warn(f"TF URL: {key}={name!r} is not one of {', '.join(valid)}; using {valid[0]}")
@@ -135,27 +268,52 @@ class Settings:
         """The TensorFlow Playground URL of these settings (``n_samples`` has no TF equivalent)."""
         reg = self.problem == "regression"
         params = {
-            "activation": self.activation, "batchSize": self.batch_size,
+            "activation": self.activation,
+            "batchSize": self.batch_size,
             "dataset": "circle" if reg else {"gaussian": "gauss"}.get(self.dataset, self.dataset),
             "regDataset": self.dataset if reg else "reg-plane",
-            "learningRate": _format(self.learning_rate), "regularizationRate": _format(self.regularization_rate),
-            "noise": _format(self.noise), "networkShape": ",".join(map(str, self.hidden)),
-            "seed": f"0.{self.seed:05d}", "showTestData": self.show_test_data,
-            "discretize": self.discretize, "percTrainData": self.train_percent,
+            "learningRate": _format(self.learning_rate),
+            "regularizationRate": _format(self.regularization_rate),
+            "noise": _format(self.noise),
+            "networkShape": ",".join(map(str, self.hidden)),
+            "seed": f"0.{self.seed:05d}",
+            "showTestData": self.show_test_data,
+            "discretize": self.discretize,
+            "percTrainData": self.train_percent,
             **{k: f in self.features for k, f in _TF_FEATURES.items()},
-            "problem": self.problem, "initZero": self.init_zero,
+            "problem": self.problem,
+            "initZero": self.init_zero,
             "regularization": self.regularization,
         }
         text = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in params.items())
         return "https://playground.tensorflow.org/#" + text
 
 
-_TF_FEATURES = {"x": "x1", "y": "x2", "xSquared": "x1^2", "ySquared": "x2^2", "xTimesY": "x1*x2",
-                "sinX": "sin(x1)", "sinY": "sin(x2)", "cosX": "cos(x1)", "cosY": "cos(x2)"}
-_TF_NAMES = {"activation": "activation", "regularization": "regularization", "batchSize": "batch_size",
-             "learningRate": "learning_rate", "regularizationRate": "regularization_rate",
-             "noise": "noise", "networkShape": "hidden", "seed": "seed", "percTrainData": "train_percent",
-             "showTestData": "show_test_data", "discretize": "discretize", "initZero": "init_zero"}
+_TF_FEATURES = {
+    "x": "x1",
+    "y": "x2",
+    "xSquared": "x1^2",
+    "ySquared": "x2^2",
+    "xTimesY": "x1*x2",
+    "sinX": "sin(x1)",
+    "sinY": "sin(x2)",
+    "cosX": "cos(x1)",
+    "cosY": "cos(x2)",
+}
+_TF_NAMES = {
+    "activation": "activation",
+    "regularization": "regularization",
+    "batchSize": "batch_size",
+    "learningRate": "learning_rate",
+    "regularizationRate": "regularization_rate",
+    "noise": "noise",
+    "networkShape": "hidden",
+    "seed": "seed",
+    "percTrainData": "train_percent",
+    "showTestData": "show_test_data",
+    "discretize": "discretize",
+    "initZero": "init_zero",
+}
 _TF_IGNORED = {"problem", "dataset", "regDataset", "collectStats", "hideText", "tutorial"}
 
 

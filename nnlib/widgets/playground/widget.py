@@ -11,26 +11,28 @@ This module holds what the buttons do: :class:`Playground` (train, play, pause,
 step, reset, load settings) and :func:`run_experiment` (train a set-up without
 widgets and draw it). The parts are in their own modules:
 
-* :mod:`nnlib.playground_core`: :class:`~nnlib.playground_core.PlaygroundCore`,
+* :mod:`~nnlib.widgets.playground.trainer`: :class:`~nnlib.widgets.playground.trainer.Trainer`,
   data, network and training as plain Python, tested without a browser;
-* :mod:`nnlib.playground_settings`: :class:`Settings`, settings strings and TF Playground URLs;
-* :mod:`nnlib.playground_figure`: :class:`PlaygroundFigure`, all views in one matplotlib
+* :mod:`~nnlib.widgets.playground.settings`: :class:`Settings`, settings strings and TF Playground URLs;
+* :mod:`~nnlib.widgets.playground.features`: the input features;
+* :mod:`~nnlib.widgets.playground.figure`: :class:`PlaygroundFigure`, all views in one matplotlib
   figure, updated in place and sent to the page as a PNG in an ``ipywidgets.Image``,
   so the saved notebook still shows a picture;
-* :mod:`nnlib.playground_controls`: the widgets of the control panel.
+* :mod:`~nnlib.widgets.playground.controls`: the widgets of the control panel.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
 from dataclasses import dataclass
 
-from .playground_controls import PlaygroundControls
-from .playground_core import PlaygroundCore
-from .playground_figure import PlaygroundFigure
-from .playground_settings import Settings, SettingsWarning, load_settings
+from .controls import PlaygroundControls
+from .figure import PlaygroundFigure
+from .settings import Settings, SettingsWarning, load_settings
+from .trainer import Trainer
 
-__all__ = ["Experiment", "Playground", "PlaygroundFigure", "Settings", "run_experiment"]
+__all__ = ["Experiment", "Playground", "run_experiment"]
 
 
 class Playground(PlaygroundControls):
@@ -39,7 +41,7 @@ class Playground(PlaygroundControls):
     Parameters
     ----------
     settings : Settings, str or None
-        A :class:`~nnlib.playground_settings.Settings`, a settings string
+        A :class:`~nnlib.widgets.playground.settings.Settings`, a settings string
         (:meth:`Settings.to_string`) or a TensorFlow Playground URL.
     epochs : int
         Epochs to train before the first picture (so a saved notebook shows a trained map).
@@ -52,20 +54,22 @@ class Playground(PlaygroundControls):
     new learning rate only ever act between two epochs.
 
     The controls themselves (building the widgets, reading them into settings
-    and back) come from :class:`~nnlib.playground_controls.PlaygroundControls`.
+    and back) come from :class:`~nnlib.widgets.playground.controls.PlaygroundControls`.
     """
 
-    def __init__(self, settings: Settings | str | None = None, *, epochs: int = 0,
-                 interval: float = 0.02, dpi: int = 80) -> None:
+    def __init__(
+        self, settings: Settings | str | None = None, *, epochs: int = 0, interval: float = 0.02, dpi: int = 80
+    ) -> None:
         import ipywidgets as w
 
         self._w = w
         self.status_text, self.playing, self.interval = "", False, interval
-        self._busy, self._syncing, self._task = False, False, None
+        self._busy, self._syncing = False, False
+        self._task: asyncio.Task | None = None
         if isinstance(settings, str):
             settings, notes = _read(settings)
             self.status_text = notes
-        self.core = PlaygroundCore(settings)
+        self.core = Trainer(settings)
         self.figure = PlaygroundFigure(self.core, dpi=dpi)
         self._build_widgets()
         if epochs:
@@ -74,14 +78,14 @@ class Playground(PlaygroundControls):
         self._set_status(self.status_text)
 
     @classmethod
-    def from_tf_url(cls, url: str, **kwargs) -> "Playground":
+    def from_tf_url(cls, url: str, **kwargs) -> Playground:
         """A playground set up like a ``https://playground.tensorflow.org/#...`` URL."""
         return cls(url, **kwargs)
 
     # --- actions (what the buttons call) -----------------------------------------------
     def update(self, fmt: str = "jpeg") -> bool:
         """One tick of the play loop: train one epoch, redraw every view. False if skipped."""
-        if self._busy:                                     # single flight: never re-enter
+        if self._busy:  # single flight: never re-enter
             return False
         self._busy = True
         try:
@@ -123,7 +127,7 @@ class Playground(PlaygroundControls):
             self._set_status("no running event loop: call step(n), or await run() in a cell", error=True)
             return
         self._set_playing(True)
-        if self._task is None or self._task.done():      # a loop still winding down just carries on
+        if self._task is None or self._task.done():  # a loop still winding down just carries on
             self._task = loop.create_task(self._loop())
 
     def pause(self) -> None:
@@ -146,7 +150,7 @@ class Playground(PlaygroundControls):
         finally:
             if max_updates is not None and done >= max_updates:
                 self.pause()
-            self.render()                                  # leave a lossless picture behind
+            self.render()  # leave a lossless picture behind
         return done
 
     def _set_playing(self, playing: bool) -> None:
@@ -185,8 +189,14 @@ class Playground(PlaygroundControls):
         self._sync_controls()
         self.render()
         lr = f"learning rate {settings.learning_rate:g}, batch size {settings.batch_size}"
-        self._set_status(notes or {"data": "new data, fresh network", "network": "fresh network",
-                                   "optimizer": f"{lr}: training continues"}.get(what, ""))
+        self._set_status(
+            notes
+            or {
+                "data": "new data, fresh network",
+                "network": "fresh network",
+                "optimizer": f"{lr}: training continues",
+            }.get(what, "")
+        )
 
 
 @dataclass
@@ -196,7 +206,7 @@ class Experiment:
     In a notebook it shows as the playground's figure (a PNG).
     """
 
-    core: PlaygroundCore
+    core: Trainer
     png: bytes
 
     def _repr_png_(self) -> bytes:
@@ -215,7 +225,7 @@ def run_experiment(settings: Settings | str, epochs: int = 200, dpi: int = 72) -
     """
     if isinstance(settings, str):
         settings = load_settings(settings)
-    core = PlaygroundCore(settings)
+    core = Trainer(settings)
     core.step(epochs)
     figure = PlaygroundFigure(core, dpi=dpi)
     figure.update(core)

@@ -9,13 +9,14 @@ returns the animation as self-contained HTML/JavaScript with a frame slider
 >>> training_animation(Network([2, 8, 1], "tanh"), X, y, epochs=100)  # doctest: +SKIP
 
 :func:`animate_frames` replays frames recorded any other way (the playground
-records its own with :meth:`nnlib.playground_core.PlaygroundCore.record`).
+records its own with :meth:`nnlib.widgets.playground.trainer.Trainer.record`).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import matplotlib
 import numpy as np
@@ -24,8 +25,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .plotting import BLUE, ORANGE, plot_decision_boundary, style, update_decision_map
-from .training import Callback, TrainState, fit
+from ..callbacks import Callback, TrainState
+from ..training import fit
+from .decision import plot_decision_boundary, update_decision_map
+from .style import BLUE, ORANGE, style
 
 __all__ = ["AnimationHTML", "Frame", "FrameRecorder", "animate_frames", "training_animation"]
 
@@ -36,7 +39,7 @@ class AnimationHTML(str):
     def _repr_html_(self) -> str:
         return str(self)
 
-    def __repr__(self) -> str:                      # the text/plain output: not the whole page again
+    def __repr__(self) -> str:  # the text/plain output: not the whole page again
         return f"<training animation: {len(self) / 1e6:.1f} MB of HTML>"
 
 
@@ -45,7 +48,7 @@ class Frame:
     """The state of a training run at the end of one epoch."""
 
     epoch: int
-    params: list[np.ndarray]          # copies of W0, b0, W1, b1, ... (Network.get_params)
+    params: list[np.ndarray]  # copies of W0, b0, W1, b1, ... (Network.get_params)
     loss: float
     val_loss: float = math.nan
 
@@ -70,13 +73,31 @@ class FrameRecorder(Callback):
 
     def _keep(self, state: TrainState) -> None:
         h = state.history
-        self.frames.append(Frame(h.epoch[-1], state.net.get_params(), h.loss[-1] if h.loss else math.nan,
-                                 h.val_loss[-1] if h.val_loss else math.nan))
+        self.frames.append(
+            Frame(
+                h.epoch[-1],
+                state.net.get_params(),
+                h.loss[-1] if h.loss else math.nan,
+                h.val_loss[-1] if h.val_loss else math.nan,
+            )
+        )
 
 
-def animate_frames(net, frames: Sequence[Frame], X, y, *, predict: Callable | None = None,
-                   X_test=None, y_test=None, title: str = "Training", fps: int = 8, dpi: int = 64,
-                   resolution: int = 50, embed_limit_mb: float = 8.0) -> AnimationHTML:
+def animate_frames(
+    net,
+    frames: Sequence[Frame],
+    X,
+    y,
+    *,
+    predict: Callable | None = None,
+    X_test=None,
+    y_test=None,
+    title: str = "Training",
+    fps: int = 8,
+    dpi: int = 64,
+    resolution: int = 50,
+    embed_limit_mb: float = 8.0,
+) -> AnimationHTML:
     """Replay recorded frames: decision map of ``predict`` (default ``net.predict``) and loss curve.
 
     Parameters
@@ -111,16 +132,24 @@ def animate_frames(net, frames: Sequence[Frame], X, y, *, predict: Callable | No
             ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.25])
             fig.subplots_adjust(left=0.09, right=0.97, bottom=0.14, top=0.80, wspace=0.3)
             net.set_params(frames[0].params)
-            image = plot_decision_boundary(predict, X, y, ax=ax_map, X_test=X_test, y_test=y_test,
-                                           resolution=resolution, colorbar=False, title="Decision map")
+            image = plot_decision_boundary(
+                predict,
+                X,
+                y,
+                ax=ax_map,
+                X_test=X_test,
+                y_test=y_test,
+                resolution=resolution,
+                colorbar=False,
+                title="Decision map",
+            )
             if ax_map.get_legend() is not None:
-                ax_map.get_legend().remove()                      # the caption explains the markers
-            for ax in (ax_map, ax_loss):                          # few ticks: every frame redraws them
+                ax_map.get_legend().remove()  # the caption explains the markers
+            for ax in (ax_map, ax_loss):  # few ticks: every frame redraws them
                 ax.xaxis.set_major_locator(MaxNLocator(5))
                 ax.yaxis.set_major_locator(MaxNLocator(5))
             top = np.nanmax(np.r_[losses, val]) if np.isfinite(np.r_[losses, val]).any() else 1.0
-            ax_loss.set(xlim=(0, max(epochs[-1], 1)), ylim=(0, 1.08 * top), xlabel="epoch", ylabel="loss",
-                        title="Loss")
+            ax_loss.set(xlim=(0, max(epochs[-1], 1)), ylim=(0, 1.08 * top), xlabel="epoch", ylabel="loss", title="Loss")
             (train_line,) = ax_loss.plot([], [], color=BLUE, label="training")
             (val_line,) = ax_loss.plot([], [], "--", color=ORANGE, label="validation / test")
             ax_loss.legend(loc="upper right", fontsize=8)
@@ -129,8 +158,8 @@ def animate_frames(net, frames: Sequence[Frame], X, y, *, predict: Callable | No
         def draw(i: int):
             net.set_params(frames[i].params)
             update_decision_map(image, predict)
-            train_line.set_data(epochs[:i + 1], losses[:i + 1])
-            val_line.set_data(epochs[:i + 1], val[:i + 1])
+            train_line.set_data(epochs[: i + 1], losses[: i + 1])
+            val_line.set_data(epochs[: i + 1], val[: i + 1])
             heading.set_text(f"{title}: epoch {epochs[i]}, loss {losses[i]:.3f}")
             return image, train_line, val_line, heading
 
@@ -138,19 +167,38 @@ def animate_frames(net, frames: Sequence[Frame], X, y, *, predict: Callable | No
         # JPEG frames: a third of the size of PNG and quicker to encode. The dpi as asked and
         # no layout engine even when the book style (savefig.dpi 150, constrained layout) is
         # active: savefig would switch that layout on after the first frame.
-        with matplotlib.rc_context({"animation.embed_limit": embed_limit_mb, "animation.frame_format": "jpeg",
-                                    "savefig.dpi": dpi, "figure.constrained_layout.use": False,
-                                    "figure.autolayout": False}):
+        with matplotlib.rc_context(
+            {
+                "animation.embed_limit": embed_limit_mb,
+                "animation.frame_format": "jpeg",
+                "savefig.dpi": dpi,
+                "figure.constrained_layout.use": False,
+                "figure.autolayout": False,
+            }
+        ):
             html = anim.to_jshtml(fps=fps, default_mode="once")
     finally:
         net.set_params(saved)
     return AnimationHTML(html)
 
 
-def training_animation(net, X, Y, *, epochs: int = 60, every: int | None = None, max_frames: int = 40,
-                       inputs: Callable[[np.ndarray], np.ndarray] | None = None, y=None,
-                       validation_data: tuple | None = None, title: str = "Training",
-                       fps: int = 8, dpi: int = 64, resolution: int = 50, **fit_kwargs) -> AnimationHTML:
+def training_animation(
+    net,
+    X,
+    Y,
+    *,
+    epochs: int = 60,
+    every: int | None = None,
+    max_frames: int = 40,
+    inputs: Callable[[np.ndarray], np.ndarray] | None = None,
+    y=None,
+    validation_data: tuple | None = None,
+    title: str = "Training",
+    fps: int = 8,
+    dpi: int = 64,
+    resolution: int = 50,
+    **fit_kwargs,
+) -> AnimationHTML:
     """Train ``net`` on ``(X, Y)`` with :func:`nnlib.fit` and return an animation of the run.
 
     Parameters
@@ -182,9 +230,27 @@ def training_animation(net, X, Y, *, epochs: int = 60, every: int | None = None,
     recorder = FrameRecorder(every)
     transform = inputs or (lambda P: P)
     val = None if validation_data is None else (transform(np.asarray(validation_data[0])), validation_data[1])
-    fit(net, transform(np.asarray(X)), Y, epochs=epochs, validation_data=val, callbacks=[recorder],
-        progress=False, **fit_kwargs)
+    fit(
+        net,
+        transform(np.asarray(X)),
+        Y,
+        epochs=epochs,
+        validation_data=val,
+        callbacks=[recorder],
+        progress=False,
+        **fit_kwargs,
+    )
     X_test, y_test = validation_data if validation_data is not None else (None, None)
-    return animate_frames(net, recorder.frames, X, Y if y is None else y, X_test=X_test, y_test=y_test,
-                          predict=lambda P: net.predict(transform(P)), title=title, fps=fps, dpi=dpi,
-                          resolution=resolution)
+    return animate_frames(
+        net,
+        recorder.frames,
+        X,
+        Y if y is None else y,
+        X_test=X_test,
+        y_test=y_test,
+        predict=lambda P: net.predict(transform(P)),
+        title=title,
+        fps=fps,
+        dpi=dpi,
+        resolution=resolution,
+    )

@@ -1,4 +1,5 @@
-"""Tests of nnlib.datasets and of the script that builds the shipped digits subset."""
+"""Tests of nnlib.data and of the script that builds the shipped digits subset."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,14 +12,25 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.datasets import (ALIASES, CLASSIFICATION_SETS, REGRESSION_SETS, Digits, MNISTUnavailable,
-                            load_digits, load_mnist, one_hot, playground, train_test_split)
+from nnlib.data import (
+    ALIASES,
+    CLASSIFICATION_SETS,
+    REGRESSION_SETS,
+    Digits,
+    MNISTUnavailable,
+    load_digits,
+    load_mnist,
+    one_hot,
+    playground,
+    train_test_split,
+)
 
 ALL_SETS = CLASSIFICATION_SETS + REGRESSION_SETS
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- playground ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ALL_SETS)
 @pytest.mark.parametrize("noise", [0.0, 0.5])
@@ -29,7 +41,7 @@ def test_playground_shapes_dtypes_and_range(name, noise):
     assert np.isfinite(X).all() and np.abs(X).max() <= 6.0
     if name in CLASSIFICATION_SETS:
         assert set(np.unique(y)) == {0.0, 1.0}
-        low = 0.4 if noise == 0 else 0.1                 # noise moves labels (circle: inward ones)
+        low = 0.4 if noise == 0 else 0.1  # noise moves labels (circle: inward ones)
         assert low < y.mean() < 1 - low
     else:
         assert np.abs(y).max() <= 1.0 and y.std() > 0.1
@@ -38,39 +50,40 @@ def test_playground_shapes_dtypes_and_range(name, noise):
 def test_noise_free_labels_follow_each_sets_rule():
     X, y = playground("circle", n=400, rng=2)
     np.testing.assert_array_equal(y[:, 0], np.hypot(X[:, 0], X[:, 1]) < 2.5)
-    assert y.sum() == 200                                 # half inside, half in the ring
+    assert y.sum() == 200  # half inside, half in the ring
     r = np.hypot(X[:, 0], X[:, 1])
     assert r[y[:, 0] == 0].min() >= 3.5 and r.max() <= 5.0
 
     X, y = playground("xor", n=400, rng=2)
     np.testing.assert_array_equal(y[:, 0], X[:, 0] * X[:, 1] >= 0)
-    assert np.abs(X).min() >= 0.3                         # the gap along both axes
+    assert np.abs(X).min() >= 0.3  # the gap along both axes
 
     X, y = playground("gaussian", n=400, rng=2)
     np.testing.assert_allclose(X[y[:, 0] == 1].mean(axis=0), [2, 2], atol=0.25)
     np.testing.assert_allclose(X[y[:, 0] == 0].mean(axis=0), [-2, -2], atol=0.25)
 
     X, y = playground("spiral", n=400, rng=2)
-    np.testing.assert_allclose(np.sort(np.hypot(X[y[:, 0] == 1, 0], X[y[:, 0] == 1, 1])),
-                               5 * np.arange(200) / 200)  # radius grows linearly along each arm
-    np.testing.assert_allclose(np.sort(X[y[:, 0] == 0], axis=0), np.sort(-X[y[:, 0] == 1], axis=0),
-                               atol=1e-12)                # the two arms are point reflections
+    np.testing.assert_allclose(
+        np.sort(np.hypot(X[y[:, 0] == 1, 0], X[y[:, 0] == 1, 1])), 5 * np.arange(200) / 200
+    )  # radius grows linearly along each arm
+    np.testing.assert_allclose(
+        np.sort(X[y[:, 0] == 0], axis=0), np.sort(-X[y[:, 0] == 1], axis=0), atol=1e-12
+    )  # the two arms are point reflections
 
     X, y = playground("reg-plane", n=400, rng=2)
     np.testing.assert_allclose(y[:, 0], (X[:, 0] + X[:, 1]) / 12)
 
     X, y = playground("reg-gauss", n=2000, rng=2)
-    near = np.hypot(X[:, 0] + 4, X[:, 1] - 2.5) < 0.5      # close to the positive bump at (-4, 2.5)
+    near = np.hypot(X[:, 0] + 4, X[:, 1] - 2.5) < 0.5  # close to the positive bump at (-4, 2.5)
     assert near.any() and (y[near] > 0.7).all()
     centres = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])
-    far = np.linalg.norm(X[:, None, :] - centres, axis=2).min(axis=1) > 2   # outside every bump
+    far = np.linalg.norm(X[:, None, :] - centres, axis=2).min(axis=1) > 2  # outside every bump
     assert far.any() and (y[far] == 0).all()
 
 
 @pytest.mark.parametrize("name", ["circle", "xor"])
 def test_noise_flips_some_labels_near_the_boundary(name):
-    rules = {"circle": lambda X: np.hypot(X[:, 0], X[:, 1]) < 2.5,
-             "xor": lambda X: X[:, 0] * X[:, 1] >= 0}
+    rules = {"circle": lambda X: np.hypot(X[:, 0], X[:, 1]) < 2.5, "xor": lambda X: X[:, 0] * X[:, 1] >= 0}
     X, y = playground(name, n=500, noise=0.3, rng=3)
     wrong = (y[:, 0] == 1) != rules[name](X)
     assert 0 < wrong.mean() < 0.3
@@ -81,7 +94,7 @@ def test_same_seed_same_points_different_seed_different_points(name):
     X1, y1 = playground(name, n=100, noise=0.2, rng=7)
     X2, y2 = playground(name, n=100, noise=0.2, rng=np.random.default_rng(7))
     X3, _ = playground(name, n=100, noise=0.2, rng=8)
-    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()   # bit-identical
+    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()  # bit-identical
     assert not np.array_equal(X1, X3)
 
 
@@ -130,10 +143,11 @@ def test_n_must_be_a_positive_integer(n):
 
 # --- train_test_split and one_hot ------------------------------------------------------
 
+
 @pytest.mark.parametrize("fraction, n_test", [(0.5, 50), (0.2, 20), (0.25, 25)])
 def test_split_sizes_no_overlap_and_rows_stay_paired(fraction, n_test):
-    X = np.arange(200.0).reshape(100, 2)                  # row i is (2i, 2i + 1)
-    y = X[:, :1] / 2                                      # y_i = i, so pairs can be checked
+    X = np.arange(200.0).reshape(100, 2)  # row i is (2i, 2i + 1)
+    y = X[:, :1] / 2  # y_i = i, so pairs can be checked
     X_tr, y_tr, X_te, y_te = train_test_split(X, y, test_fraction=fraction, rng=0)
     assert X_te.shape == (n_test, 2) and X_tr.shape == (100 - n_test, 2)
     assert y_te.shape == (n_test, 1) and y_tr.shape == (100 - n_test, 1)
@@ -141,7 +155,7 @@ def test_split_sizes_no_overlap_and_rows_stay_paired(fraction, n_test):
     assert not ids_tr & ids_te and len(ids_tr | ids_te) == 100
     np.testing.assert_array_equal(X_tr[:, 0], 2 * y_tr[:, 0])
     np.testing.assert_array_equal(X_te[:, 0], 2 * y_te[:, 0])
-    assert not np.array_equal(np.sort(y_te[:, 0]), np.arange(n_test))   # shuffled, not the first rows
+    assert not np.array_equal(np.sort(y_te[:, 0]), np.arange(n_test))  # shuffled, not the first rows
 
 
 def test_split_is_deterministic_with_a_seed():
@@ -155,8 +169,11 @@ def test_split_is_deterministic_with_a_seed():
 
 def test_split_errors_say_what_was_expected():
     X, y = np.zeros((10, 2)), np.zeros(10)
-    with pytest.raises(ValueError, match=r"expected X of shape \(n_samples, n_features\), "
-                                         r"got array of shape \(10,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected X of shape \(n_samples, n_features\), "
+        r"got array of shape \(10,\)",
+    ):
         train_test_split(np.zeros(10), y)
     with pytest.raises(ValueError, match=r"expected y with 10 rows.*\(9,\)"):
         train_test_split(X, np.zeros(9))
@@ -172,27 +189,35 @@ def test_one_hot_rows():
     np.testing.assert_array_equal(Y, [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
     assert Y.dtype == np.float64
     assert one_hot(np.array([1]), n_classes=4).tolist() == [[0, 1, 0, 0]]
-    _, y = playground("circle", n=20, rng=0)              # float labels of shape (n, 1)
+    _, y = playground("circle", n=20, rng=0)  # float labels of shape (n, 1)
     np.testing.assert_array_equal(one_hot(y, 2).argmax(axis=1), y[:, 0])
 
 
-@pytest.mark.parametrize("labels, n_classes, error, match", [
-    ([0, 1.5, 2], None, ValueError, "integer class labels, got 1.5 at index 1"),
-    ([0, np.nan], None, ValueError, "integer class labels, got nan at index 1"),
-    ([0, 10, 3], 10, ValueError,
-     "label 10 at index 1 is out of range; with n_classes=10 the labels must be 0 to 9"),
-    ([1, -1], None, ValueError, "label -1 at index 1 is out of range"),
-    (["a", "b"], None, TypeError, "integer class labels, got dtype <U1"),
-    (np.zeros((3, 2)), None, ValueError, r"labels of shape \(n_samples,\), got array of shape \(3, 2\)"),
-    ([0, 1], 0, ValueError, "positive integer n_classes, got 0"),
-    ([], None, ValueError, "pass n_classes"),
-])
+@pytest.mark.parametrize(
+    "labels, n_classes, error, match",
+    [
+        ([0, 1.5, 2], None, ValueError, "integer class labels, got 1.5 at index 1"),
+        ([0, np.nan], None, ValueError, "integer class labels, got nan at index 1"),
+        (
+            [0, 10, 3],
+            10,
+            ValueError,
+            "label 10 at index 1 is out of range; with n_classes=10 the labels must be 0 to 9",
+        ),
+        ([1, -1], None, ValueError, "label -1 at index 1 is out of range"),
+        (["a", "b"], None, TypeError, "integer class labels, got dtype <U1"),
+        (np.zeros((3, 2)), None, ValueError, r"labels of shape \(n_samples,\), got array of shape \(3, 2\)"),
+        ([0, 1], 0, ValueError, "positive integer n_classes, got 0"),
+        ([], None, ValueError, "pass n_classes"),
+    ],
+)
 def test_one_hot_errors(labels, n_classes, error, match):
     with pytest.raises(error, match=match):
         one_hot(labels, n_classes)
 
 
 # --- the shipped digits ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def digits() -> Digits:
@@ -206,12 +231,12 @@ def test_digits_shapes_values_and_classes(digits):
         assert X.shape == (n, 784) and X.dtype == np.float64
         assert y.shape == (n,) and y.dtype.kind == "i"
         assert X.min() == 0.0 and 0.99 < X.max() < 1.0
-        assert np.array_equal(X * 256, np.round(X * 256))       # stored as uint8 / 256
+        assert np.array_equal(X * 256, np.round(X * 256))  # stored as uint8 / 256
         np.testing.assert_array_equal(np.bincount(y), [n // 10] * 10)  # balanced, as the README says
     np.testing.assert_array_equal(d.Y_test.argmax(axis=1), d.y_test)
     assert d.Y_train.shape == (15000, 10)
-    assert 0.10 < d.X_train.mean() < 0.16                 # MNIST's mean pixel is 0.13
-    assert len({row.tobytes() for row in d.X_train[:500]}) == 500   # real, distinct images
+    assert 0.10 < d.X_train.mean() < 0.16  # MNIST's mean pixel is 0.13
+    assert len({row.tobytes() for row in d.X_train[:500]}) == 500  # real, distinct images
 
 
 def test_load_digits_one_split_and_n_train(digits):
@@ -224,7 +249,7 @@ def test_load_digits_one_split_and_n_train(digits):
     assert np.array_equal(X, d.X_train[:100]) and np.array_equal(y, d.y_train[:100])
     small = load_digits(n_train=30, dtype=np.float32)
     assert small.X_train.shape == (30, 784) and small.X_train.dtype == np.float32
-    np.testing.assert_array_equal(small.X_train, d.X_train[:30])   # k / 256 is exact in float32
+    np.testing.assert_array_equal(small.X_train, d.X_train[:30])  # k / 256 is exact in float32
 
 
 def test_load_digits_errors():
@@ -247,6 +272,7 @@ def test_data_readme_credits_mnist():
 
 
 # --- the build script, on a small synthetic source -------------------------------------
+
 
 def _make_digits_module():
     spec = importlib.util.spec_from_file_location("make_digits", ROOT / "tools" / "make_digits.py")
@@ -275,13 +301,14 @@ def test_build_script_is_deterministic_balanced_and_traceable(monkeypatch):
         assert X.dtype == np.uint8 and y.dtype == np.uint8
         np.testing.assert_array_equal(np.bincount(y, minlength=10), [per_class] * 10)
         src_X, src_y = source[mk.SOURCE_PART[split]]
-        np.testing.assert_array_equal(X / 256, src_X[idx])   # idx says where each image came from
+        np.testing.assert_array_equal(X / 256, src_X[idx])  # idx says where each image came from
         np.testing.assert_array_equal(y, src_y[idx])
     with pytest.raises(ValueError, match="k / 256"):
         mk.to_uint8(np.array([0.3]))
 
 
 # --- full MNIST ------------------------------------------------------------------------
+
 
 def _write_pickle(path, obj):
     with gzip.open(path, "wb") as f:
@@ -330,7 +357,7 @@ def test_load_mnist_reads_pickles_written_by_older_numpy(tmp_path):
     """Nielsen's file was pickled by Python 2 and numpy 1.x, which named numpy.core.multiarray."""
     source = _fake_mnist(np.random.default_rng(2), sizes=(10, 10, 10))
     raw = pickle.dumps(source, protocol=2)
-    assert b"numpy._core.multiarray\n_reconstruct" in raw          # how numpy 2 names it
+    assert b"numpy._core.multiarray\n_reconstruct" in raw  # how numpy 2 names it
     old_style = raw.replace(b"numpy._core.multiarray\n", b"numpy.core.multiarray\n")
     path = tmp_path / "old.pkl.gz"
     path.write_bytes(gzip.compress(old_style))
@@ -357,6 +384,7 @@ def test_load_mnist_never_runs_code_from_the_pickle(tmp_path):
 
 # --- learning: the data sets are learnable with the book's settings --------------------
 
+
 def test_sigmoid_network_learns_the_digits(digits):
     """Nielsen's chapter 1 network on 10,000 images, 8 epochs (about 1-3 s on 2 cores)."""
     X, Y = digits.X_train[:10000], digits.Y_train[:10000]
@@ -372,7 +400,8 @@ def test_playground_network_learns_the_circle():
     """
     X, y = playground("circle", n=500, rng=0)
     X_tr, y_tr, X_te, y_te = train_test_split(X, 2 * y - 1, test_fraction=0.5, rng=0)
-    net = nnlib.Network([2, 4, 2, 1], activation="tanh", output_activation="tanh", loss="quadratic",
-                        init="xavier", rng=0)
+    net = nnlib.Network(
+        [2, 4, 2, 1], activation="tanh", output_activation="tanh", loss="quadratic", init="xavier", rng=0
+    )
     nnlib.fit(net, X_tr, y_tr, epochs=150, batch_size=10, lr=0.03, progress=False, rng=0)
     assert net.evaluate(X_te, y_te)["accuracy"] >= 0.95

@@ -9,12 +9,13 @@ while the time spent drawing stays below ``budget`` (5 %) of the training time
 so far. The final state is always drawn. The decisions live in :class:`Throttle`
 and :class:`DashboardView`, plain classes that tests drive with a fake clock.
 """
+
 from __future__ import annotations
 
 import io
 import math
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,8 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image as PILImage
 
-from .plotting import BLUE, ORANGE, plot_decision_boundary, style, update_decision_map
-from .training import Callback, History, TrainState
+from ..callbacks import Callback, History, TrainState
+from ..plot.decision import plot_decision_boundary, update_decision_map
+from ..plot.style import BLUE, ORANGE, style
 
 __all__ = ["DashboardView", "Throttle", "TrainingDashboard"]
 
@@ -46,11 +48,18 @@ class Throttle:
         Returns the time in seconds; tests pass a fake clock.
     """
 
-    def __init__(self, min_interval: float = 0.25, budget: float = 0.05, first_cost: float = 0.25,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        min_interval: float = 0.25,
+        budget: float = 0.05,
+        first_cost: float = 0.25,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         if min_interval < 0 or not 0 < budget <= 1:
-            raise ValueError(f"Throttle needs min_interval >= 0 and 0 < budget <= 1, "
-                             f"got min_interval={min_interval!r}, budget={budget!r}")
+            raise ValueError(
+                f"Throttle needs min_interval >= 0 and 0 < budget <= 1, "
+                f"got min_interval={min_interval!r}, budget={budget!r}"
+            )
         self.min_interval, self.budget, self.clock = min_interval, budget, clock
         self.first_cost = first_cost
         self.start()
@@ -65,8 +74,7 @@ class Throttle:
     def ready(self) -> bool:
         """May we draw now?"""
         now = self.clock()
-        return (now - self.last >= self.min_interval
-                and self.spent + self.cost <= self.budget * (now - self.t0))
+        return now - self.last >= self.min_interval and self.spent + self.cost <= self.budget * (now - self.t0)
 
     def record(self, started: float) -> None:
         """A draw that began at clock time ``started`` has just finished."""
@@ -85,10 +93,10 @@ class DashboardView:
     """
 
     def __init__(self, X=None, y=None, resolution: int = 40, dpi: int = 72, max_points: int = 300) -> None:
-        self.X = None if X is None else np.asarray(X, dtype=float)[:max_points]   # enough to see the data
+        self.X = None if X is None else np.asarray(X, dtype=float)[:max_points]  # enough to see the data
         self.y = None if y is None else np.asarray(y)[:max_points]
         self.resolution, self.dpi = resolution, dpi
-        self.fig = None
+        self.fig: Figure | None = None
         self.panels: list[str] = []
 
     def choose_panels(self, history: History, net) -> list[str]:
@@ -106,15 +114,18 @@ class DashboardView:
             self.fig = Figure(figsize=(3.4 * len(panels), 3.0), dpi=self.dpi, layout="none")
             FigureCanvasAgg(self.fig)
             axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
-            width = 3.4 * len(panels)                                  # margins in inches, as fractions
-            self.fig.subplots_adjust(left=0.6 / width, right=1 - 0.15 / width, bottom=0.16,
-                                     top=0.88, wspace=0.35)           # fixed: no layout engine per draw
+            width = 3.4 * len(panels)  # margins in inches, as fractions
+            self.fig.subplots_adjust(
+                left=0.6 / width, right=1 - 0.15 / width, bottom=0.16, top=0.88, wspace=0.35
+            )  # fixed: no layout engine per draw
             self.lines, self.axes = {}, dict(zip(panels, axes))
             for name, top in (("loss", top_loss), ("accuracy", 1.0)):
                 if name in self.axes:
                     ax = self.axes[name]
-                    for key, label, color, ls in ((name, "training", BLUE, "-"),
-                                                  (f"val_{name}", "validation", ORANGE, "--")):
+                    for key, label, color, ls in (
+                        (name, "training", BLUE, "-"),
+                        (f"val_{name}", "validation", ORANGE, "--"),
+                    ):
                         (self.lines[key],) = ax.plot([], [], ls, color=color, label=label)
                     # Fixed limits, so the axes never change and are drawn once (see to_png).
                     ax.set(title=name, xlabel="epoch", xlim=(0, max(epochs, 1)), ylim=(0, top))
@@ -125,14 +136,15 @@ class DashboardView:
             dynamic = list(self.lines.values())
             if "decision map" in self.axes:
                 ax = self.axes["decision map"]
-                self.map = plot_decision_boundary(net, self.X, self.y, ax=ax, resolution=self.resolution,
-                                                  colorbar=False, title="decision map")
+                self.map = plot_decision_boundary(
+                    net, self.X, self.y, ax=ax, resolution=self.resolution, colorbar=False, title="decision map"
+                )
                 if ax.get_legend() is not None:
                     ax.get_legend().remove()
                 ax.xaxis.set_major_locator(MaxNLocator(4))
                 ax.yaxis.set_major_locator(MaxNLocator(4))
-                dynamic += [self.map, *ax.collections]                # the points sit on top of the map
-            for ax in axes:                    # a fixed title height skips a costly layout step per draw
+                dynamic += [self.map, *ax.collections]  # the points sit on top of the map
+            for ax in axes:  # a fixed title height skips a costly layout step per draw
                 ax.set_title(ax.get_title(), y=1.02)
         for artist in dynamic:
             artist.set_animated(True)
@@ -147,13 +159,12 @@ class DashboardView:
         panels = self.choose_panels(history, net)
         epochs = max(epochs or 0, len(history))
         top = max(max(history.loss, default=0.0), max(history.val_loss, default=0.0))
-        if (self.fig is None or panels != self.panels or epochs > self.epochs
-                or not top <= self.top_loss):
+        if self.fig is None or panels != self.panels or epochs > self.epochs or not top <= self.top_loss:
             self._build(panels, net, epochs, 1.15 * top if math.isfinite(top) and top > 0 else 1.0)
         x = np.asarray(history.epoch)
         for key, line in self.lines.items():
             values = np.asarray(history[key], dtype=float)
-            line.set_data(x[:len(values)], values)
+            line.set_data(x[: len(values)], values)
         if "decision map" in self.axes:
             update_decision_map(self.map, net)
 
@@ -196,28 +207,36 @@ class TrainingDashboard(Callback):
     and :attr:`seconds` is the time the dashboard took in all.
     """
 
-    def __init__(self, X=None, y=None, *, min_interval: float = 0.25, budget: float = 0.05,
-                 resolution: int = 40, display: bool = True,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        X=None,
+        y=None,
+        *,
+        min_interval: float = 0.25,
+        budget: float = 0.05,
+        resolution: int = 40,
+        display: bool = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.view = DashboardView(X, y, resolution=resolution)
         self.throttle = Throttle(min_interval, budget, clock=clock)
-        self.progress_throttle = Throttle(0.1, 1.0, first_cost=0.0, clock=clock)   # the bar is cheap
+        self.progress_throttle = Throttle(0.1, 1.0, first_cost=0.0, clock=clock)  # the bar is cheap
         self.display, self.clock = display, clock
         self.png, self.n_draws, self.widget, self.seconds = b"", 0, None, 0.0
 
     def _make_widgets(self, epochs: int) -> None:
         try:
             import ipywidgets as w
-        except ImportError:                                   # plain Python: no widgets, still draws
+        except ImportError:  # plain Python: no widgets, still draws
             return
-        self.progress = w.IntProgress(value=0, min=0, max=epochs, description="epoch",
-                                      layout=w.Layout(width="420px"))
+        self.progress = w.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=w.Layout(width="420px"))
         self.label = w.HTML()
         self.image = w.Image(format="png")
         self.widget = w.VBox([w.HBox([self.progress, self.label]), self.image])
         if self.display:
             try:
                 from IPython.display import display
+
                 display(self.widget)
             except ImportError:
                 pass
@@ -240,7 +259,7 @@ class TrainingDashboard(Callback):
 
     def on_train_end(self, state: TrainState) -> None:
         started = self.clock()
-        self.draw(state, final=True)                         # always show where training ended
+        self.draw(state, final=True)  # always show where training ended
         self.seconds += self.clock() - started
 
     def draw(self, state: TrainState, final: bool = False) -> None:
@@ -264,7 +283,7 @@ class TrainingDashboard(Callback):
             self.progress.bar_style = "success" if len(h) == state.epochs else "info"
         last = h.last()
         text = f"{len(h)} / {state.epochs}"
-        if last.get("loss") is not None:                  # absent with fit(train_metrics=False)
+        if last.get("loss") is not None:  # absent with fit(train_metrics=False)
             text += f" &nbsp; loss {last['loss']:.4g}"
         if last.get("val_loss") is not None:
             text += f" &nbsp; validation loss {last['val_loss']:.4g}"

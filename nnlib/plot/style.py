@@ -1,30 +1,35 @@
-"""The book's plotting style, and the small pieces every plotting module shares.
+"""The book's plotting style, and the small pieces every figure module shares.
 
-The Okabe-Ito colours, the colour maps, :func:`use_style` / :func:`style`, new
-figures (``_subplots``, ``_axes_for``) and class labels read from any target
-format (``_class_labels``). The plots themselves are in :mod:`nnlib.plotting`
-(training curves, decision maps, activations), :mod:`nnlib.plot_digits` (MNIST
-images) and :mod:`nnlib.plot_network` (network diagrams); use them all through
-:mod:`nnlib.plotting`, which re-exports these names.
+The Okabe-Ito colours, the colour maps, :func:`use_style` / :func:`style` (the
+style sheet ``nnlib.mplstyle`` beside this file), new figures (``_subplots``,
+``_axes_for``) and class labels read from any target format (``_class_labels``).
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import matplotlib.style
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 
-from .plot_network import NEGATIVE, POSITIVE
-
 STYLE_PATH = Path(__file__).with_name("nnlib.mplstyle")
 
 # Okabe & Ito (2008), in the order of the style's colour cycle; yellow F0E442 is unreadable on white.
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+)
+#: Signs, as in weights: blue positive, vermillion negative, grey for nothing drawn.
+POSITIVE, NEGATIVE, NEUTRAL = BLUE, VERMILLION, "#888888"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK)
 CLASS_COLORS = (ORANGE, BLUE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK)
 CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
@@ -35,7 +40,7 @@ DECISION_CMAP = LinearSegmentedColormap.from_list("nnlib_decision", ["#F2C56B", 
 
 
 def use_style() -> None:
-    """Use the book's style (``nnlib/nnlib.mplstyle``) from now on; same as ``plt.style.use("nnlib.nnlib")``."""
+    """Use the book's style (``nnlib.mplstyle``, beside this module) from now on."""
     matplotlib.style.use(STYLE_PATH)
 
 

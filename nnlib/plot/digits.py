@@ -1,17 +1,17 @@
 """Figures of images for the MNIST chapters: digit galleries, first-layer weights as
 images, and the confusion matrix.
 
-Same conventions as :mod:`nnlib.plotting` (draw on ``ax`` if given, return the
-``AxesImage``), same colours (:mod:`nnlib.plot_style`). Use these through
-:mod:`nnlib.plotting`, which re-exports them: ``plotting.show_digits(...)``.
+Same conventions as every :mod:`nnlib.plot` function (draw on ``ax`` if given,
+return the ``AxesImage``), same colours (:mod:`nnlib.plot.style`).
 """
+
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
 
-from .plot_style import DIVERGING, VERMILLION, _class_labels, _subplots
+from .style import DIVERGING, VERMILLION, _class_labels, _subplots
 
 
 def _as_images(images, who: str) -> np.ndarray:
@@ -19,39 +19,55 @@ def _as_images(images, who: str) -> np.ndarray:
     a = np.asarray(images, dtype=float)
     side = int(round(np.sqrt(a.shape[-1]))) if a.ndim in (1, 2) else 0
     if a.ndim in (1, 2) and side * side == a.shape[-1] > 0:
-        a = a.reshape(-1, side, side)                        # (n, 784) -> (n, 28, 28)
+        a = a.reshape(-1, side, side)  # (n, 784) -> (n, 28, 28)
     if a.ndim != 3:
-        raise ValueError(f"{who} expected images of shape (n, 784), (n, 28, 28) or (784,), got {np.shape(images)}"
-                         f" (rows must hold a square number of pixels; one h x w image: pass image[None])")
+        raise ValueError(
+            f"{who} expected images of shape (n, 784), (n, 28, 28) or (784,), got {np.shape(images)}"
+            f" (rows must hold a square number of pixels; one h x w image: pass image[None])"
+        )
     return a
 
 
-def _show_mosaic(imgs: np.ndarray, ax: Axes | None, ncols: int, captions: list, colorbar: bool,
-                 **imshow_kw) -> AxesImage:
+def _show_mosaic(
+    imgs: np.ndarray, ax: Axes | None, ncols: int, captions: list, colorbar: bool, **imshow_kw
+) -> AxesImage:
     """Tile (n, h, w) images into one picture (one imshow is far faster than n Axes), captions below."""
     n, h, w = imgs.shape
     ncols = max(1, min(ncols, n))
-    gap, text = 3, 9 if captions else 0                      # pixels between tiles, and for a caption
+    gap, text = 3, 9 if captions else 0  # pixels between tiles, and for a caption
     H, W = h + gap + text, w + gap
-    mosaic = np.full((-(-n // ncols) * H, ncols * W - gap), np.nan)   # NaN gaps show the white background
+    mosaic = np.full((-(-n // ncols) * H, ncols * W - gap), np.nan)  # NaN gaps show the white background
     for i, img in enumerate(imgs):
         r, c = divmod(i, ncols)
-        mosaic[r * H:r * H + h, c * W:c * W + w] = img
-    inch = 0.75 / w                                          # a 28-pixel digit is 0.75 inch wide
-    ax = ax or _subplots(figsize=(max(2.5, mosaic.shape[1] * inch + 0.3 + 1.1 * colorbar),
-                                  mosaic.shape[0] * inch + 0.55))[1][0]
+        mosaic[r * H : r * H + h, c * W : c * W + w] = img
+    inch = 0.75 / w  # a 28-pixel digit is 0.75 inch wide
+    ax = (
+        ax
+        or _subplots(figsize=(max(2.5, mosaic.shape[1] * inch + 0.3 + 1.1 * colorbar), mosaic.shape[0] * inch + 0.55))[
+            1
+        ][0]
+    )
     image = ax.imshow(mosaic, interpolation="nearest", **imshow_kw)
     for i, caption in enumerate(captions):
         r, c = divmod(i, ncols)
         text_, color, weight = caption if isinstance(caption, tuple) else (caption, "#222222", "normal")
-        ax.text(c * W + (w - 1) / 2, r * H + h + 0.5, text_, ha="center", va="top", fontsize=9,
-                color=color, fontweight=weight)
+        ax.text(
+            c * W + (w - 1) / 2,
+            r * H + h + 0.5,
+            text_,
+            ha="center",
+            va="top",
+            fontsize=9,
+            color=color,
+            fontweight=weight,
+        )
     ax.set_axis_off()
     return image
 
 
-def show_digits(images, labels=None, predictions=None, ncols: int = 10, ax: Axes | None = None,
-                title: str | None = None) -> AxesImage:
+def show_digits(
+    images, labels=None, predictions=None, ncols: int = 10, ax: Axes | None = None, title: str | None = None
+) -> AxesImage:
     """A gallery of digits (rows of 784 pixels) with their labels and/or predictions.
 
     A wrong prediction is written in vermillion with the true label, e.g.
@@ -64,11 +80,12 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, ax: Axes
     preds = None if predictions is None else _class_labels(predictions, n, "show_digits")
     shown = preds if preds is not None else labels
     captions = [] if shown is None else [str(v) for v in shown]
-    wrong = np.flatnonzero(preds != labels) if preds is not None and labels is not None else []
+    wrong = np.flatnonzero(preds != labels) if preds is not None and labels is not None else np.array([], int)
     for i in wrong:
         captions[i] = (f"{preds[i]} (true {labels[i]})", VERMILLION, "bold")
-    image = _show_mosaic(imgs, ax, ncols, captions, False, cmap="gray_r",
-                         vmin=min(0.0, imgs.min()), vmax=max(1.0, imgs.max()))
+    image = _show_mosaic(
+        imgs, ax, ncols, captions, False, cmap="gray_r", vmin=min(0.0, imgs.min()), vmax=max(1.0, imgs.max())
+    )
     if preds is None:
         default = "Digits" if labels is None else "Digits and their labels"
     else:
@@ -87,10 +104,11 @@ def plot_weight_images(W, ax: Axes | None = None, ncols: int = 10, title: str | 
     W = np.asarray(W.weights[0] if hasattr(W, "weights") else W, dtype=float)
     if W.ndim != 2:
         raise ValueError(f"plot_weight_images expected W of shape (n_inputs, n_neurons), got {W.shape}")
-    imgs = _as_images(W.T, "plot_weight_images")     # one image per neuron = column of W
+    imgs = _as_images(W.T, "plot_weight_images")  # one image per neuron = column of W
     limit = float(np.abs(W).max()) or 1.0
-    image = _show_mosaic(imgs, ax, ncols, [f"neuron {j}" for j in range(len(imgs))], True,
-                         cmap=DIVERGING, vmin=-limit, vmax=limit)
+    image = _show_mosaic(
+        imgs, ax, ncols, [f"neuron {j}" for j in range(len(imgs))], True, cmap=DIVERGING, vmin=-limit, vmax=limit
+    )
     image.figure.colorbar(image, ax=image.axes, label="weight", shrink=0.8)
     image.axes.set_title(title or "First-layer weights, one image per neuron")
     return image
@@ -107,8 +125,14 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     return C
 
 
-def plot_confusion_matrix(y_true, y_pred, ax: Axes | None = None, n_classes: int | None = None,
-                          normalize: bool = False, title: str | None = None) -> AxesImage:
+def plot_confusion_matrix(
+    y_true,
+    y_pred,
+    ax: Axes | None = None,
+    n_classes: int | None = None,
+    normalize: bool = False,
+    title: str | None = None,
+) -> AxesImage:
     """Which classes are mistaken for which: rows are true classes, columns predictions.
 
     ``normalize=True`` shows each row as fractions (each class's recall on the
@@ -120,10 +144,22 @@ def plot_confusion_matrix(y_true, y_pred, ax: Axes | None = None, n_classes: int
     ax = ax or _subplots(figsize=(1.8 + 0.48 * max(k, 4), 1.2 + 0.45 * max(k, 4)))[1][0]
     image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else max(C.max(), 1))
     for (i, j), v in np.ndenumerate(shown):
-        ax.text(j, i, f"{v:.2f}" if normalize and v else f"{v:g}", ha="center", va="center",
-                fontsize=9 if k <= 10 else 7, color="white" if v > 0.55 * image.norm.vmax else "#222222")
+        ax.text(
+            j,
+            i,
+            f"{v:.2f}" if normalize and v else f"{v:g}",
+            ha="center",
+            va="center",
+            fontsize=9 if k <= 10 else 7,
+            color="white" if v > 0.55 * image.norm.vmax else "#222222",
+        )
     ax.figure.colorbar(image, ax=ax, label="fraction of the row" if normalize else "examples", shrink=0.85)
-    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted class", ylabel="true class",
-           title=title or f"Confusion matrix (accuracy {np.trace(C) / max(C.sum(), 1):.1%})")
+    ax.set(
+        xticks=range(k),
+        yticks=range(k),
+        xlabel="predicted class",
+        ylabel="true class",
+        title=title or f"Confusion matrix (accuracy {np.trace(C) / max(C.sum(), 1):.1%})",
+    )
     ax.grid(False)
     return image

@@ -1,5 +1,6 @@
-"""nnlib.debug: the backprop trace agrees with the network's own gradients and with the four
+"""nnlib.plot.backprop: the backprop trace agrees with the network's own gradients and with the four
 equations, the graph of one neuron with numerical derivatives, and the figures draw headless."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,8 +9,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nnlib import Network, debug  # noqa: E402
+from nnlib import Network  # noqa: E402
 from nnlib.activations import sigmoid, sigmoid_prime  # noqa: E402
+from nnlib.plot import backprop as debug  # noqa: E402
+from nnlib.plot import chain_rule  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +44,12 @@ def test_trace_follows_the_four_equations():
     X, Y = _batch(seed=3)
     tr = debug.trace_backprop(net, X, Y)
     L = tr.layers
-    np.testing.assert_allclose(L[-1].delta, (L[-1].A - Y) * sigmoid_prime(L[-1].Z))                # BP1
+    np.testing.assert_allclose(L[-1].delta, (L[-1].A - Y) * sigmoid_prime(L[-1].Z))  # BP1
     for lower, upper in zip(L[:-1], L[1:]):
         np.testing.assert_allclose(lower.delta, (upper.delta @ upper.W.T) * sigmoid_prime(lower.Z))  # BP2
     for t in L:
-        np.testing.assert_allclose(t.db, t.delta.mean(axis=0))                                      # BP3
-        np.testing.assert_allclose(t.dW, t.A_in.T @ t.delta / len(X))                               # BP4
+        np.testing.assert_allclose(t.db, t.delta.mean(axis=0))  # BP3
+        np.testing.assert_allclose(t.dW, t.A_in.T @ t.delta / len(X))  # BP4
     np.testing.assert_array_equal(L[0].A_in, X)
 
 
@@ -55,7 +58,7 @@ def test_trace_is_a_snapshot():
     X, Y = _batch(sizes=(2, 3, 1))
     tr = debug.trace_backprop(net, X, Y)
     before = tr.layers[0].dW.copy()
-    net.gradients(X * 2, Y)                        # a later pass must not change the trace
+    net.gradients(X * 2, Y)  # a later pass must not change the trace
     np.testing.assert_array_equal(tr.layers[0].dW, before)
 
 
@@ -65,9 +68,8 @@ def test_gradient_norms_and_vanishing_in_deep_sigmoid_net():
     norms = debug.gradient_norms(net, X, Y)
     grads = net.gradients(X, Y)
     np.testing.assert_allclose(norms, [np.linalg.norm(g) for g in grads[0::2]])
-    assert norms.shape == (6,) and norms[0] < norms[-1] / 100    # sigma' <= 1/4 per layer
-    relu = Network([2, 20, 20, 20, 20, 20, 1], activation="relu", output_activation="sigmoid",
-                   init="he", rng=0)
+    assert norms.shape == (6,) and norms[0] < norms[-1] / 100  # sigma' <= 1/4 per layer
+    relu = Network([2, 20, 20, 20, 20, 20, 1], activation="relu", output_activation="sigmoid", init="he", rng=0)
     relu_norms = debug.gradient_norms(relu, X, Y)
     assert relu_norms[1] > relu_norms[-1] / 10
 
@@ -88,18 +90,19 @@ def test_tables_and_reports():
 
 def test_neuron_graph_gradients_match_finite_differences():
     x, w, b, y = 1.5, 0.8, -0.5, 1.0
-    values, grads = debug.neuron_graph_values(x, w, b, y)
+    values, grads = chain_rule.neuron_graph_values(x, w, b, y)
     assert values["a"] == pytest.approx(float(sigmoid(0.7)))
     assert values["C"] == pytest.approx(0.5 * (float(sigmoid(0.7)) - 1.0) ** 2)
 
     def cost(**kw):
         p = dict(x=x, w=w, b=b) | kw
         return 0.5 * (float(sigmoid(p["w"] * p["x"] + p["b"])) - y) ** 2
+
     h = 1e-6
     for name, value in (("w", w), ("x", x), ("b", b)):
         numeric = (cost(**{name: value + h}) - cost(**{name: value - h})) / (2 * h)
         assert grads[name] == pytest.approx(numeric, rel=1e-6)
-    assert grads["w"] == pytest.approx(-0.11035056, abs=1e-8)     # the worked example of chapter 5
+    assert grads["w"] == pytest.approx(-0.11035056, abs=1e-8)  # the worked example of chapter 5
 
 
 def test_figures_draw_headless():
@@ -117,6 +120,6 @@ def test_figures_draw_headless():
     with pytest.raises(ValueError, match="2 Axes for 3 layers"):
         debug.plot_layer_histograms([np.zeros(2)] * 3, axes=axes)
     for step in range(5):
-        debug.draw_neuron_graph(1.5, 0.8, -0.5, 1.0, step)
+        chain_rule.draw_neuron_graph(1.5, 0.8, -0.5, 1.0, step)
     with pytest.raises(ValueError, match="step must be"):
-        debug.draw_neuron_graph(1.5, 0.8, -0.5, 1.0, 5)
+        chain_rule.draw_neuron_graph(1.5, 0.8, -0.5, 1.0, 5)

@@ -1,0 +1,14 @@
+"""The playground: a TensorFlow-Playground-style trainer for 2-D data, in the notebook.
+
+- :mod:`~nnlib.widgets.playground.features`: the input features a network may see;
+- :mod:`~nnlib.widgets.playground.settings`: :class:`Settings`, settings strings and TF Playground URLs;
+- :mod:`~nnlib.widgets.playground.trainer`: :class:`Trainer`, data, network and training as plain Python;
+- :mod:`~nnlib.widgets.playground.figure`, :mod:`~nnlib.widgets.playground.controls` and
+  :mod:`~nnlib.widgets.playground.widget`: the picture, the controls and :class:`Playground`.
+"""
+
+from .settings import Settings, SettingsWarning, load_settings
+from .trainer import Trainer
+from .widget import Experiment, Playground, run_experiment
+
+__all__ = ["Experiment", "Playground", "Settings", "SettingsWarning", "Trainer", "load_settings", "run_experiment"]
