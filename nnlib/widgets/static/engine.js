@@ -42,36 +42,36 @@ export const at = (M, i, j) => M.data[i * M.cols + j];
 
 /** A B: (n, k) x (k, m) -> (n, m). */
 export function matmul(A, B) {
-  const C = matrix(A.rows, B.cols);
-  for (let i = 0; i < A.rows; i++)
-    for (let j = 0; j < B.cols; j++) {
+  const [n, k, m, a, b] = [A.rows, A.cols, B.cols, A.data, B.data], C = matrix(n, m);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k] * B.data[k * B.cols + j];
-      C.data[i * C.cols + j] = s;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * m + j];
+      C.data[i * m + j] = s;
     }
   return C;
 }
 
 /** A^T B: (k, n)^T x (k, m) -> (n, m), without building A^T. */
 export function matmulTA(A, B) {
-  const C = matrix(A.cols, B.cols);
-  for (let i = 0; i < A.cols; i++)
-    for (let j = 0; j < B.cols; j++) {
+  const [k, n, m, a, b] = [A.rows, A.cols, B.cols, A.data, B.data], C = matrix(n, m);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let k = 0; k < A.rows; k++) s += A.data[k * A.cols + i] * B.data[k * B.cols + j];
-      C.data[i * C.cols + j] = s;
+      for (let p = 0; p < k; p++) s += a[p * n + i] * b[p * m + j];
+      C.data[i * m + j] = s;
     }
   return C;
 }
 
 /** A B^T: (n, k) x (m, k)^T -> (n, m), without building B^T. */
 export function matmulTB(A, B) {
-  const C = matrix(A.rows, B.rows);
-  for (let i = 0; i < A.rows; i++)
-    for (let j = 0; j < B.rows; j++) {
+  const [n, k, m, a, b] = [A.rows, A.cols, B.rows, A.data, B.data], C = matrix(n, m);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k] * B.data[j * B.cols + k];
-      C.data[i * C.cols + j] = s;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+      C.data[i * m + j] = s;
     }
   return C;
 }
@@ -160,10 +160,13 @@ export class Network {
   forward(X) {
     let A = X;
     for (const L of this.layers) {
-      const Z = matmul(A, L.W);                                   // Z = X W + b    (n, n_out)
-      for (let i = 0; i < Z.data.length; i++) Z.data[i] += L.b[i % L.nOut];
-      const out = matrix(Z.rows, Z.cols);
-      for (let i = 0; i < Z.data.length; i++) out.data[i] = L.activation.f(Z.data[i]);   // A = sigma(Z)
+      const Z = matmul(A, L.W), out = matrix(Z.rows, Z.cols), f = L.activation.f;
+      for (let i = 0; i < Z.rows; i++)
+        for (let j = 0; j < Z.cols; j++) {
+          const k = i * Z.cols + j;
+          Z.data[k] += L.b[j];                                    // Z = X W + b    (n, n_out)
+          out.data[k] = f(Z.data[k]);                             // A = sigma(Z)   (n, n_out)
+        }
       L.X = A; L.Z = Z; L.A = out;
       A = out;
     }
@@ -743,8 +746,11 @@ export class Trainer {
    *  entry i * r + j at (x1, x2) = (axis[j], axis[i]) (row i is x2 = axis[i]). */
   gridOutputs() {
     const output = this.net.forward(this.FGrid).data;
-    const hidden = this.net.layers.slice(0, -1).map((L) =>
-      Array.from({ length: L.nOut }, (_, j) => Float64Array.from({ length: L.A.rows }, (_, k) => L.A.data[k * L.nOut + j])));
+    const hidden = this.net.layers.slice(0, -1).map((L) => {
+      const maps = Array.from({ length: L.nOut }, () => new Float64Array(L.A.rows));
+      for (let k = 0; k < L.A.rows; k++) for (let j = 0; j < L.nOut; j++) maps[j][k] = L.A.data[k * L.nOut + j];
+      return maps;                                                // maps[j]: neuron j over the grid
+    });
     return { output, hidden };
   }
 
