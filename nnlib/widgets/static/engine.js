@@ -12,7 +12,7 @@
 //   * forward:  Z = X W + b,  A = sigma(Z), both (n, n_out).
 //
 // Sections: 1 matrices, 2 activations, 3 input features, 4 network and SGD,
-// 5 random numbers (numpy's, bit for bit), 6 data sets, 7 the Trainer.
+// 5 random numbers (numpy's), 6 data sets, 7 the Trainer.
 
 // --- 1. matrices ------------------------------------------------------------------------
 
@@ -240,8 +240,10 @@ export class SGD {
 }
 
 // --- 5. random numbers: numpy's SeedSequence, PCG64 and Generator ---------------------------
-// The same seed gives the same numbers as numpy, bit for bit, so a page can rebuild the data
-// and initial weights Python made. BigInt does the 64- and 128-bit arithmetic.
+// The same seed gives the same numbers as numpy, so a page can rebuild the data and initial
+// weights Python made. Seeds, raw bits, uniform draws and permutations are equal bit for bit;
+// normal draws (only the gaussian data set uses them) consume the same bits and agree to
+// about 1e-15 (see the ziggurat's tables). BigInt does the 64- and 128-bit arithmetic.
 
 const MASK32 = 0xffffffff, MASK64 = (1n << 64n) - 1n, MASK128 = (1n << 128n) - 1n;
 const u32 = (x) => x >>> 0;
@@ -414,7 +416,7 @@ export class Generator {
         for (;;) {
           const xx = -ZIG_INV_R * Math.log1p(-bits.nextDouble());
           const yy = -Math.log1p(-bits.nextDouble());
-          if (yy + yy > xx * xx) return (rabs >> 8) & 1 ? -(ZIG_R + xx) : ZIG_R + xx;
+          if (yy + yy > xx * xx) return Math.floor(rabs / 256) % 2 ? -(ZIG_R + xx) : ZIG_R + xx;   // bit 8: the sign
         }
       }
       if ((fi[idx - 1] - fi[idx]) * bits.nextDouble() + fi[idx] < Math.exp(-0.5 * x * x)) return x;
@@ -422,9 +424,11 @@ export class Generator {
   }
 }
 
-// The ziggurat's tables, computed once (Marsaglia & Tsang 2000): strip i covers |x| < x_i,
-// each of the 256 strips has area ZIG_AREA; wi scales 52 random bits to x, ki is the
-// bit count below which a point is surely under the curve, fi = exp(-x^2 / 2).
+// The ziggurat's tables, computed once (Marsaglia & Tsang 2000): 256 strips of equal area
+// ZIG_AREA under exp(-x^2 / 2), strip i reaching out to x_i; wi scales 52 random bits to x,
+// below ki a point is surely under the curve, fi = exp(-x_i^2 / 2). numpy ships these tables
+// as constants computed in higher precision; computed here in float64 they differ in the
+// last digits, so a normal draw is numpy's to about 1e-15 (relative), from the same bits.
 const ZIG_R = 3.6541528853610088, ZIG_INV_R = 0.27366123732975828, ZIG_AREA = 0.004928673233974657;
 let zigTables = null;
 function ziggurat() {
@@ -582,6 +586,8 @@ export const DEFAULT_SETTINGS = Object.freeze({
   regularization_rate: 0, show_test_data: false, discretize: false, init_zero: false, n_samples: 500,
 });
 export const EXTENT = [-6, 6];                                 // the square the data and grid cover
+const INTEGER_RANGES = { noise: [0, 50], train_percent: [10, 90], seed: [0, 2 ** 32 - 1], batch_size: [1, 1000],
+                         n_samples: [20, 5000] };
 
 /** "classification" or "regression", from the data set. */
 export const problemOf = (settings) => (REGRESSION_SETS.includes(settings.dataset) ? "regression" : "classification");
@@ -589,15 +595,19 @@ export const problemOf = (settings) => (REGRESSION_SETS.includes(settings.datase
 /** Defaults filled in, features in FEATURES order (the network's input order), values checked. */
 export function normalizeSettings(settings = {}) {
   const s = { ...DEFAULT_SETTINGS, ...settings };
-  const problems = [];
+  const unknown = Object.keys(s).filter((k) => !(k in DEFAULT_SETTINGS));
+  const problems = unknown.length ? [`unknown setting(s) ${unknown}`] : [];
+  for (const [k, [lo, hi]] of Object.entries(INTEGER_RANGES))
+    if (!(Number.isInteger(s[k]) && s[k] >= lo && s[k] <= hi)) problems.push(`${k} must be an integer in [${lo}, ${hi}]`);
   if (!(s.dataset in GENERATORS)) problems.push(`dataset must be one of ${Object.keys(GENERATORS)}`);
   if (!["relu", "tanh", "sigmoid", "linear"].includes(s.activation)) problems.push("activation must be relu, tanh, sigmoid or linear");
   if (!["none", "L1", "L2"].includes(s.regularization)) problems.push("regularization must be none, L1 or L2");
   const names = Object.keys(FEATURES);
   if (!s.features.length || s.features.some((f) => !names.includes(f))) problems.push(`features must name some of ${names}`);
-  if (s.hidden.some((k) => !Number.isInteger(k) || k < 1)) problems.push("hidden layer sizes must be positive integers");
-  if (!Number.isInteger(s.batch_size) || s.batch_size < 1) problems.push("batch_size must be a positive integer");
-  if (!(s.learning_rate > 0)) problems.push("learning_rate must be positive");
+  if (s.hidden.length > 6 || s.hidden.some((k) => !Number.isInteger(k) || k < 1 || k > 8))
+    problems.push("hidden must have at most 6 layers of 1 to 8 neurons");
+  if (!(s.learning_rate > 0 && Number.isFinite(s.learning_rate))) problems.push("learning_rate must be a positive number");
+  if (!(s.regularization_rate >= 0 && Number.isFinite(s.regularization_rate))) problems.push("regularization_rate must be >= 0");
   if (problems.length) throw new Error(`bad settings: ${problems.join("; ")}`);
   return { ...s, features: names.filter((f) => s.features.includes(f)), hidden: [...s.hidden] };
 }
