@@ -28,6 +28,7 @@ import pathlib
 
 import numpy as np
 
+import nnlib
 from nnlib import SGD, Network
 
 # Modules that the reorganisation of nnlib renames: keep these imports together.
@@ -207,7 +208,7 @@ def main() -> None:
     files.update({"diverge.json": diverge_fixture(), "state.json": state_fixture(), "rng.json": rng_fixture()})
     for filename, content in files.items():
         (out / filename).write_text(json.dumps(content, allow_nan=False))
-    print(f"wrote {len(files)} fixtures to {out}")
+    print(f"wrote {len(files)} fixtures to {out} (from {pathlib.Path(nnlib.__file__).parent})")
 
 
 if __name__ == "__main__":

@@ -150,7 +150,6 @@ export class Network {
   /** sizes like [2, 4, 2, 1]: inputs, hidden layers, outputs. Weights start at 0. */
   constructor(sizes, hidden = "tanh", output = "tanh") {
     this.sizes = sizes.slice();
-    this.activations = [hidden, output];
     this.layers = [];
     for (let l = 0; l + 1 < sizes.length; l++)
       this.layers.push(denseLayer(sizes[l], sizes[l + 1], activation(l + 2 < sizes.length ? hidden : output)));
@@ -627,9 +626,9 @@ export class Trainer {
     this.resolution = resolution;
     const step = (EXTENT[1] - EXTENT[0]) / (resolution - 1);   // numpy.linspace(-6, 6, resolution)
     const axis = Array.from({ length: resolution }, (_, i) => (i === resolution - 1 ? EXTENT[1] : i * step + EXTENT[0]));
-    this.axis = axis;
+    this.axis = axis;                                           // grid point i * r + j is (axis[j], axis[i])
     this.grid = points(resolution * resolution, (k) => [axis[k % resolution], axis[Math.floor(k / resolution)]]);
-    if (state) { this.loadState(state); return; }              // row i of the grid is x2 = axis[i]
+    if (state) { this.loadState(state); return; }
     this.settings = normalizeSettings(settings);
     this.makeData();
     this.reset();
