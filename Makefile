@@ -14,7 +14,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help venv vendor site book lint test test-unit test-notebooks test-solved test-site lab bench clean distclean
+.PHONY: help venv vendor site book lint test test-unit test-js test-notebooks test-solved test-site lab bench clean distclean
 
 # Python 3.11 creates the environment; set PYTHON=/path/to/python3.11 to choose another.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -108,7 +108,7 @@ book: site
 
 # --- tests -------------------------------------------------------------------------
 
-test: lint test-unit test-notebooks test-solved test-site
+test: lint test-unit test-js test-notebooks test-solved test-site
 	@echo "make test: all steps passed"
 
 # Lint and format (ruff, over the Python code and the notebooks), the architecture (import-linter:
@@ -125,6 +125,17 @@ lint: venv
 # Unit tests of nnlib and the checkers, and the book hygiene tests.
 test-unit: venv
 	@$(START) $(PYTEST) tests --ignore=tests/test_site.py; $(DONE)
+
+# The website's JavaScript engine (nnlib/widgets/static/engine.js) against nnlib: fixtures exported
+# from nnlib (same data, initial weights and batch order), then Node's built-in test runner.
+test-js: venv
+	@$(START) \
+	if ! command -v node >/dev/null; then \
+	  echo "make: the JavaScript engine's test needs Node.js >= 18: apt-get install nodejs" >&2; exit 1; fi; \
+	rm -rf build/engine-fixtures; \
+	$(PY) tools/export_engine_fixtures.py build/engine-fixtures; \
+	NNLIB_ENGINE_FIXTURES=build/engine-fixtures node --test tests/js/; \
+	$(DONE)
 
 # Every notebook as the learner gets it: runs top to bottom without an error.
 test-notebooks: venv

@@ -13,13 +13,14 @@ Files written to OUTDIR:
   data points, the input features, the initial weights and biases, the permutation
   nnlib drew for every epoch, and the weights, biases and losses after
   :data:`STEPS` SGD steps (mini-batch updates), computed with nnlib's own
-  ``Network``, ``SGD`` and ``feature_matrix``; plus what ``PlaygroundCore`` reports
+  ``Network``, ``SGD`` and ``feature_matrix``; plus what ``Trainer`` reports
   after a few epochs (history, weights and, for one configuration, the grid outputs).
 * ``diverge.json``: a run whose loss becomes infinite (message, kept weights).
-* ``state.json``: a saved ``PlaygroundCore`` state and how training continues from it.
+* ``state.json``: a saved ``Trainer`` state and how training continues from it.
 * ``rng.json``: numpy's seeds, raw draws, uniforms, permutations, normals and whole
   data sets, for the engine's copy of numpy's random numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,39 +31,106 @@ import numpy as np
 
 import nnlib
 from nnlib import SGD, Network
+from nnlib.data import playground, train_test_split
+from nnlib.widgets.playground.features import FEATURES, feature_matrix
+from nnlib.widgets.playground.settings import Settings
+from nnlib.widgets.playground.trainer import Trainer, tf_uniform
 
-# Modules that the reorganisation of nnlib renames: keep these imports together.
-from nnlib.datasets import playground, train_test_split
-from nnlib.playground_core import PlaygroundCore, Settings, tf_uniform
-from nnlib.playground_fields import FEATURES, feature_matrix
-
-STEPS = 100          # SGD steps (mini-batch updates) per training fixture
-CORE_EPOCHS = 5      # epochs of PlaygroundCore.step recorded per configuration
+STEPS = 100  # SGD steps (mini-batch updates) per training fixture
+CORE_EPOCHS = 5  # epochs of Trainer.step recorded per configuration
 
 CONFIGS = {
     # TensorFlow Playground's default set-up
-    "tf-default": dict(dataset="circle", noise=0, features=("x1", "x2"), hidden=(4, 2), activation="tanh",
-                       learning_rate=0.03, batch_size=10, train_percent=50, regularization="none"),
-    "relu-l1": dict(dataset="xor", noise=10, features=("x1", "x2", "x1^2", "x1*x2", "sin(x1)"), hidden=(6, 3),
-                    activation="relu", learning_rate=0.01, regularization="L1", regularization_rate=0.001,
-                    batch_size=7, train_percent=60, seed=3),
-    "sigmoid-l2": dict(dataset="spiral", noise=20, features=tuple(FEATURES), hidden=(8, 4, 2),
-                       activation="sigmoid", learning_rate=0.3, regularization="L2", regularization_rate=0.003,
-                       batch_size=15, train_percent=70, n_samples=301, seed=11),
-    "regression-linear": dict(dataset="reg-plane", noise=5, features=("x1", "x2"), hidden=(3,),
-                              activation="linear", learning_rate=0.01, batch_size=10, seed=5),
-    "regression-gauss": dict(dataset="reg-gauss", noise=15,
-                             features=("x1", "x2", "x1^2", "x2^2", "cos(x1)", "cos(x2)"), hidden=(8, 8, 8),
-                             activation="tanh", learning_rate=0.03, batch_size=1, seed=42),
-    "gaussian-no-hidden": dict(dataset="gaussian", noise=30, hidden=(), activation="relu", learning_rate=0.1,
-                               batch_size=30, train_percent=30, seed=7, regularization="L2",
-                               regularization_rate=0.01),
-    "init-zero": dict(dataset="circle", noise=25, hidden=(2,), init_zero=True, learning_rate=0.1,
-                      seed=2**32 - 1, n_samples=99, batch_size=4),
+    "tf-default": dict(
+        dataset="circle",
+        noise=0,
+        features=("x1", "x2"),
+        hidden=(4, 2),
+        activation="tanh",
+        learning_rate=0.03,
+        batch_size=10,
+        train_percent=50,
+        regularization="none",
+    ),
+    "relu-l1": dict(
+        dataset="xor",
+        noise=10,
+        features=("x1", "x2", "x1^2", "x1*x2", "sin(x1)"),
+        hidden=(6, 3),
+        activation="relu",
+        learning_rate=0.01,
+        regularization="L1",
+        regularization_rate=0.001,
+        batch_size=7,
+        train_percent=60,
+        seed=3,
+    ),
+    "sigmoid-l2": dict(
+        dataset="spiral",
+        noise=20,
+        features=tuple(FEATURES),
+        hidden=(8, 4, 2),
+        activation="sigmoid",
+        learning_rate=0.3,
+        regularization="L2",
+        regularization_rate=0.003,
+        batch_size=15,
+        train_percent=70,
+        n_samples=301,
+        seed=11,
+    ),
+    "regression-linear": dict(
+        dataset="reg-plane",
+        noise=5,
+        features=("x1", "x2"),
+        hidden=(3,),
+        activation="linear",
+        learning_rate=0.01,
+        batch_size=10,
+        seed=5,
+    ),
+    "regression-gauss": dict(
+        dataset="reg-gauss",
+        noise=15,
+        features=("x1", "x2", "x1^2", "x2^2", "cos(x1)", "cos(x2)"),
+        hidden=(8, 8, 8),
+        activation="tanh",
+        learning_rate=0.03,
+        batch_size=1,
+        seed=42,
+    ),
+    "gaussian-no-hidden": dict(
+        dataset="gaussian",
+        noise=30,
+        hidden=(),
+        activation="relu",
+        learning_rate=0.1,
+        batch_size=30,
+        train_percent=30,
+        seed=7,
+        regularization="L2",
+        regularization_rate=0.01,
+    ),
+    "init-zero": dict(
+        dataset="circle",
+        noise=25,
+        hidden=(2,),
+        init_zero=True,
+        learning_rate=0.1,
+        seed=2**32 - 1,
+        n_samples=99,
+        batch_size=4,
+    ),
 }
-GRID_CONFIG = "tf-default"   # the one whose grid outputs are exported
-DIVERGE = dict(dataset="reg-plane", features=("x1", "x2", "x1^2", "x2^2", "x1*x2"), hidden=(8, 8),
-               activation="relu", learning_rate=10, batch_size=10)
+GRID_CONFIG = "tf-default"  # the one whose grid outputs are exported
+DIVERGE = dict(
+    dataset="reg-plane",
+    features=("x1", "x2", "x1^2", "x2^2", "x1*x2"),
+    hidden=(8, 8),
+    activation="relu",
+    learning_rate=10,
+    batch_size=10,
+)
 
 
 def rows(a) -> list:
@@ -73,44 +141,60 @@ def params_json(net: Network) -> dict:
     return {"weights": [rows(L.W) for L in net.layers], "biases": [rows(L.b) for L in net.layers]}
 
 
-def core_state(core: PlaygroundCore) -> dict:
-    """A PlaygroundCore as the JSON state the engine's Trainer.fromState reads (and exportState writes)."""
+def core_state(core: Trainer) -> dict:
+    """A Trainer as the JSON state the engine's Trainer.fromState reads (and exportState writes)."""
     s = core.settings
     rng = core._shuffle_rng.bit_generator.state
     return {
         "settings": {f: list(v) if isinstance(v, tuple) else v for f, v in vars(s).items()},
-        "data": {"x_train": rows(core.X_train), "y_train": rows(core.y_train.ravel()),
-                 "x_test": rows(core.X_test), "y_test": rows(core.y_test.ravel())},
+        "data": {
+            "x_train": rows(core.X_train),
+            "y_train": rows(core.y_train.ravel()),
+            "x_test": rows(core.X_test),
+            "y_test": rows(core.y_test.ravel()),
+        },
         "params": params_json(core.net),
         "epoch": core.epoch,
         "history": {k: list(map(float, v)) if k != "epoch" else list(v) for k, v in core.history.items()},
         "message": core.message,
-        "shuffle_rng": {"state": str(rng["state"]["state"]), "inc": str(rng["state"]["inc"]),
-                        "has_uint32": int(rng["has_uint32"]), "uinteger": int(rng["uinteger"])},
+        "shuffle_rng": {
+            "state": str(rng["state"]["state"]),
+            "inc": str(rng["state"]["inc"]),
+            "has_uint32": int(rng["has_uint32"]),
+            "uinteger": int(rng["uinteger"]),
+        },
     }
 
 
 # --- training fixtures ---------------------------------------------------------------------
 def training_fixture(name: str, config: dict) -> dict:
-    """STEPS steps of nnlib's Network and SGD on PlaygroundCore's data, recording every permutation."""
+    """STEPS steps of nnlib's Network and SGD on Trainer's data, recording every permutation."""
     settings = Settings(**config)
-    core = PlaygroundCore(settings)                      # the data and initial weights of this seed
+    core = Trainer(settings)  # the data and initial weights of this seed
     seeds = np.random.SeedSequence(settings.seed).spawn(3)
     classification = settings.problem == "classification"
     F_train = feature_matrix(core.X_train, settings.features)
     F_test = feature_matrix(core.X_test, settings.features)
-    net = Network([len(settings.features), *settings.hidden, 1], activation=settings.activation,
-                  output_activation="tanh" if classification else "identity", loss="quadratic",
-                  init=tf_uniform, rng=np.random.default_rng(seeds[1]))
+    net = Network(
+        [len(settings.features), *settings.hidden, 1],
+        activation=settings.activation,
+        output_activation="tanh" if classification else "identity",
+        loss="quadratic",
+        init=tf_uniform,
+        rng=np.random.default_rng(seeds[1]),
+    )
     for layer in net.layers:
         layer.b[:] = 0.1
         if settings.init_zero:
             layer.W[:] = 0.0
     for mine, core_p in zip(net.get_params(), core.net.get_params()):
-        assert np.array_equal(mine, core_p), f"{name}: this network differs from PlaygroundCore's"
+        assert np.array_equal(mine, core_p), f"{name}: this network differs from Trainer's"
     rate = settings.regularization_rate
-    opt = SGD(lr=settings.learning_rate, l1=rate if settings.regularization == "L1" else 0.0,
-              l2=rate if settings.regularization == "L2" else 0.0)
+    opt = SGD(
+        lr=settings.learning_rate,
+        l1=rate if settings.regularization == "L1" else 0.0,
+        l2=rate if settings.regularization == "L2" else 0.0,
+    )
     initial = params_json(net)
     shuffle = np.random.default_rng(seeds[2])
     n, bs = len(F_train), settings.batch_size
@@ -120,41 +204,49 @@ def training_fixture(name: str, config: dict) -> dict:
         orders.append(order.tolist())
         F, Y = F_train[order], core.y_train[order]
         for start in range(0, n, bs):
-            net.forward(F[start:start + bs])
-            net.backward(Y[start:start + bs])
+            net.forward(F[start : start + bs])
+            net.backward(Y[start : start + bs])
             opt.step(net.layers)
             steps += 1
             if steps == STEPS:
                 break
     fixture = {
-        "name": name, "settings": core_state(core)["settings"], "problem": settings.problem,
-        "x_train": rows(core.X_train), "y_train": rows(core.y_train.ravel()),
-        "x_test": rows(core.X_test), "y_test": rows(core.y_test.ravel()),
-        "f_train": rows(F_train), "initial": initial, "orders": orders, "steps": STEPS,
+        "name": name,
+        "settings": core_state(core)["settings"],
+        "problem": settings.problem,
+        "x_train": rows(core.X_train),
+        "y_train": rows(core.y_train.ravel()),
+        "x_test": rows(core.X_test),
+        "y_test": rows(core.y_test.ravel()),
+        "f_train": rows(F_train),
+        "initial": initial,
+        "orders": orders,
+        "steps": STEPS,
         "final": params_json(net),
         "train_loss": net.loss(net.forward(F_train), core.y_train),
         "test_loss": net.loss(net.forward(F_test), core.y_test),
     }
-    core.step(CORE_EPOCHS)                                # what PlaygroundCore shows after a few epochs
-    fixture["core"] = {"epochs": CORE_EPOCHS, "history": core_state(core)["history"],
-                       "params": params_json(core.net)}
+    core.step(CORE_EPOCHS)  # what Trainer shows after a few epochs
+    fixture["core"] = {"epochs": CORE_EPOCHS, "history": core_state(core)["history"], "params": params_json(core.net)}
     if name == GRID_CONFIG:
         output, hidden = core.grid_outputs()
-        fixture["core"]["grid"] = {"resolution": core.resolution, "output": rows(output.ravel()),
-                                   "hidden": [[rows(h[:, :, j].ravel()) for j in range(h.shape[2])]
-                                              for h in hidden]}
+        fixture["core"]["grid"] = {
+            "resolution": core.resolution,
+            "output": rows(output.ravel()),
+            "hidden": [[rows(h[:, :, j].ravel()) for j in range(h.shape[2])] for h in hidden],
+        }
     return fixture
 
 
 def diverge_fixture() -> dict:
-    core = PlaygroundCore(Settings(**DIVERGE))
+    core = Trainer(Settings(**DIVERGE))
     ran = core.step(10)
     assert ran < 10 and core.message, "the divergence fixture should diverge"
     return {"settings": core_state(core)["settings"], "epochs": 10, "ran": ran, "state": core_state(core)}
 
 
 def state_fixture() -> dict:
-    core = PlaygroundCore(Settings(**CONFIGS["relu-l1"]))
+    core = Trainer(Settings(**CONFIGS["relu-l1"]))
     core.step(3)
     saved = core_state(core)
     core.step(4)
@@ -172,18 +264,33 @@ def rng_fixture() -> dict:
         g = np.random.default_rng(seed)
         state = g.bit_generator.state["state"]
         raw = g.bit_generator.random_raw(5)
-        g = np.random.default_rng(seed)                   # interleaved calls share the 32-bit buffer
-        mixed = {"uniform_a": rows(g.uniform(0.0, 1.0, 10)), "perm_a": g.permutation(7).tolist(),
-                 "uniform_b": rows(g.uniform(-0.5, 0.5, 3)), "perm_b": g.permutation(300).tolist(),
-                 "perm_c": g.permutation(1).tolist(), "perm_d": g.permutation(2).tolist(),
-                 "uniform_c": rows(g.uniform(-6.0, 6.0, 4))}
-        seeds.append({
-            "seed": str(seed), "pool": ss.pool.tolist(),
-            "children": [{"spawn_key": list(c.spawn_key), "pool": c.pool.tolist(),
-                          "state32": c.generate_state(8, np.uint32).tolist()} for c in ss.spawn(3)],
-            "state": {"state": str(state["state"]), "inc": str(state["inc"])},
-            "raw": [str(int(v)) for v in raw], "mixed": mixed,
-        })
+        g = np.random.default_rng(seed)  # interleaved calls share the 32-bit buffer
+        mixed = {
+            "uniform_a": rows(g.uniform(0.0, 1.0, 10)),
+            "perm_a": g.permutation(7).tolist(),
+            "uniform_b": rows(g.uniform(-0.5, 0.5, 3)),
+            "perm_b": g.permutation(300).tolist(),
+            "perm_c": g.permutation(1).tolist(),
+            "perm_d": g.permutation(2).tolist(),
+            "uniform_c": rows(g.uniform(-6.0, 6.0, 4)),
+        }
+        seeds.append(
+            {
+                "seed": str(seed),
+                "pool": ss.pool.tolist(),
+                "children": [
+                    {
+                        "spawn_key": list(c.spawn_key),
+                        "pool": c.pool.tolist(),
+                        "state32": c.generate_state(8, np.uint32).tolist(),
+                    }
+                    for c in ss.spawn(3)
+                ],
+                "state": {"state": str(state["state"]), "inc": str(state["inc"])},
+                "raw": [str(int(v)) for v in raw],
+                "mixed": mixed,
+            }
+        )
     normal = np.random.default_rng(2024).standard_normal(20000)
     datasets = []
     for name in ("circle", "xor", "gaussian", "spiral", "reg-plane", "reg-gauss"):
@@ -192,10 +299,21 @@ def rng_fixture() -> dict:
                 rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[0])
                 X, y = playground(name, n=200, noise=noise, rng=rng)
                 X_train, y_train, X_test, y_test = train_test_split(X, y, test_fraction=0.3, rng=rng)
-                datasets.append({"name": name, "noise": noise, "seed": seed, "n": 200, "test_fraction": 0.3,
-                                 "X": rows(X), "y": rows(y.ravel()), "x_train": rows(X_train),
-                                 "y_train": rows(y_train.ravel()), "x_test": rows(X_test),
-                                 "y_test": rows(y_test.ravel())})
+                datasets.append(
+                    {
+                        "name": name,
+                        "noise": noise,
+                        "seed": seed,
+                        "n": 200,
+                        "test_fraction": 0.3,
+                        "X": rows(X),
+                        "y": rows(y.ravel()),
+                        "x_train": rows(X_train),
+                        "y_train": rows(y_train.ravel()),
+                        "x_test": rows(X_test),
+                        "y_test": rows(y_test.ravel()),
+                    }
+                )
     return {"seeds": seeds, "normal": {"seed": 2024, "values": rows(normal)}, "datasets": datasets}
 
 

@@ -97,7 +97,7 @@ for (const file of trainFiles) {
     for (const order of fx.orders) assert.deepEqual(Array.from(tr.shuffleRng.permutation(order.length)), order);
   });
 
-  test(`${fx.name}: Trainer.step(${fx.core.epochs}) reports what PlaygroundCore.step reports`, () => {
+  test(`${fx.name}: Trainer.step(${fx.core.epochs}) reports what the Python Trainer.step reports`, () => {
     const tr = new Trainer(s, { resolution: fx.core.grid?.resolution ?? 50 });
     assert.equal(tr.step(fx.core.epochs), fx.core.epochs);
     note(assertParamsClose(tr.net, { weights: fx.core.params.weights.map((W) => W.flat()), biases: fx.core.params.biases }, fx.name));
@@ -113,7 +113,7 @@ for (const file of trainFiles) {
 }
 
 if (haveFixtures) {
-  test("a diverging run keeps the last good weights and says so, as PlaygroundCore does", () => {
+  test("a diverging run keeps the last good weights and says so, as the Python Trainer does", () => {
     const fx = load("diverge.json");
     const tr = new Trainer(fx.settings);
     assert.equal(tr.step(fx.epochs), fx.ran);
@@ -127,7 +127,7 @@ if (haveFixtures) {
     assert.ok(rel <= TOL, `weights after divergence differ by ${rel} (relative)`);
   });
 
-  test("a PlaygroundCore state loads into a Trainer, which continues exactly as nnlib does", () => {
+  test("a Python Trainer state loads into a Trainer, which continues exactly as nnlib does", () => {
     const fx = load("state.json");
     for (const withRng of [true, false]) {                       // without shuffle_rng, the shuffles are replayed
       const saved = structuredClone(fx.saved);

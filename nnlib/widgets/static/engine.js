@@ -457,7 +457,7 @@ export function defaultRng(seed = null) {
   return new Generator(new PCG64(seed instanceof SeedSequence ? seed : new SeedSequence(seed)));
 }
 
-// --- 6. data sets (nnlib.datasets) ----------------------------------------------------------
+// --- 6. data sets (nnlib.data.synthetic) ----------------------------------------------------------
 // TensorFlow Playground's six problems, drawn from the same random numbers in the same order
 // as nnlib, so a seed gives the same points. Each returns {X: (n, 2) points, y: n labels}.
 // Circle, xor and the regression sets add noise the Playground's way: a point keeps its
@@ -549,7 +549,7 @@ const GENERATORS = {
   "reg-gauss": regression(strongestBump),
 };
 
-/** nnlib.datasets.playground: n points of a data set, shuffled. noise from 0 to 0.5. */
+/** nnlib.data.playground: n points of a data set, shuffled. noise from 0 to 0.5. */
 export function playground(name, n = 500, noise = 0, rng = defaultRng()) {
   if (!(name in GENERATORS)) throw new Error(`unknown data set ${name}; valid: ${Object.keys(GENERATORS)}`);
   const { X, y } = GENERATORS[name](n, noise, rng);
@@ -563,7 +563,7 @@ function roundHalfEven(v) {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** nnlib.datasets.train_test_split: shuffle, then the first testFraction of rows are the test set. */
+/** nnlib.data.train_test_split: shuffle, then the first testFraction of rows are the test set. */
 export function trainTestSplit(X, y, testFraction = 0.5, rng = defaultRng()) {
   const n = X.rows, nTest = roundHalfEven(n * testFraction);
   if (!(nTest > 0 && nTest < n)) throw new Error(`trainTestSplit: ${n} samples give ${nTest} test samples`);
@@ -572,7 +572,7 @@ export function trainTestSplit(X, y, testFraction = 0.5, rng = defaultRng()) {
   return { XTrain: takeRows(X, train), yTrain: pick(train), XTest: takeRows(X, test), yTest: pick(test) };
 }
 
-// --- 7. the Trainer (nnlib.playground_core.PlaygroundCore) -----------------------------------
+// --- 7. the Trainer (the twin of nnlib.widgets.playground.trainer.Trainer) -----------------------------------
 // Data, network, optimiser and loss history of one playground, as in TF Playground: class
 // labels become targets -1 / +1 for a tanh output neuron, regression has a linear output,
 // both learn the quadratic cost. Weights start uniform in [-0.5, 0.5], biases at 0.1.
@@ -691,7 +691,7 @@ export class Trainer {
   }
 
   /** Switch to new settings, rebuilding only what they change: returns "data", "network",
-   *  "optimizer" (training continues) or "view", as PlaygroundCore.apply. */
+   *  "optimizer" (training continues) or "view", as the Python Trainer.apply. */
   apply(settings) {
     const old = this.settings;
     this.settings = normalizeSettings({ ...old, ...settings });
