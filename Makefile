@@ -124,7 +124,7 @@ lint: venv
 
 # Unit tests of nnlib and the checkers, and the book hygiene tests.
 test-unit: venv
-	@$(START) $(PYTEST) tests --ignore=tests/test_site.py; $(DONE)
+	@$(START) $(PYTEST) tests --ignore=tests/browser; $(DONE)
 
 # The website's JavaScript engine (nnlib/widgets/static/engine.js) against nnlib: fixtures exported
 # from nnlib (same data, initial weights and batch order), then Node's built-in test runner.
@@ -153,9 +153,9 @@ test-solved: venv
 	  NNLIB_EXERCISE_STRICT=1 $(PYTEST) $(NBVAL) $(SOLVED); fi; \
 	$(DONE)
 
-# The built website in headless Chromium (tests/test_site.py).
+# The built website in headless Chromium (tests/browser/).
 test-site: site
-	@$(START) $(PYTEST) tests/test_site.py; $(DONE)
+	@$(START) $(PYTEST) tests/browser; $(DONE)
 
 # --- working on the course ---------------------------------------------------------
 

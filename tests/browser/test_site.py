@@ -22,38 +22,13 @@ it, so no browser is downloaded. Without ``chromium`` on PATH the test is skippe
 from __future__ import annotations
 
 import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-TIMEOUT_MS = 20_000
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="the browser test needs Debian's chromium on PATH (apt-get install chromium)"
-)
+from _browser import ROOT, SHOTS, TIMEOUT_MS, open_page
 
 
 def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -79,102 +54,6 @@ PAGES = toc_docnames()
 
 
 # --- a static server for _build/html -------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
-        pass
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    if not (SITE / "index.html").is_file():
-        pytest.fail(
-            f"no built website in {SITE}: run `make book` first (`make test` builds it before running this test)"
-        )
-    return SITE
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-# --- what a page load records ---------------------------------------------------------
-
-
-@dataclass
-class PageLog:
-    """Problems seen while a page loaded and was used."""
-
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        return (
-            [f"console error: {m}" for m in self.console_errors]
-            + [f"uncaught exception: {m}" for m in self.page_errors]
-            + [f"failed request: {m}" for m in self.failed]
-            + [f"request to another host: {m}" for m in self.foreign]
-        )
-
-
-def open_page(browser, url: str, dark: bool = False):
-    """Open ``url`` in a fresh context; requests to other hosts are recorded and blocked."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light")
-    # pydata-sphinx-theme keeps the reader's choice in localStorage["mode"]
-    context.add_init_script(f"localStorage.setItem('mode', '{'dark' if dark else 'light'}');")
-    log = PageLog()
-
-    def route(r) -> None:
-        host = urlsplit(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            r.continue_()
-        else:
-            log.foreign.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-    page.on(
-        "requestfailed",
-        lambda r: log.failed.append(f"{r.url} ({r.failure})") if urlsplit(r.url).hostname in LOCAL_HOSTS else None,
-    )
-    page.on("response", lambda r: log.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
-    page.goto(url, wait_until="load")
-    wait_for_mathjax(page)
-    return context, page, log
-
-
-def wait_for_mathjax(page) -> None:
-    """Wait until MathJax (if the page loads it) has finished typesetting."""
-    page.wait_for_function(
-        "() => !document.querySelector('script[src*=\"mathjax\"]') || "
-        "(window.MathJax && MathJax.startup && MathJax.startup.promise)"
-    )
-    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
 
 
 def screenshot_path(docname: str, dark: bool) -> Path:
