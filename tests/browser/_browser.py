@@ -135,3 +135,43 @@ def wait_for_mathjax(page) -> None:
         "(window.MathJax && MathJax.startup && MathJax.startup.promise)"
     )
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+# --- one widget front end, alone in a page, with no kernel ----------------------------
+
+_HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title></head>
+<body><main><div id="widget"></div></main><script>
+class Model {   // what anywidget's render({ model, el }) uses; no kernel answers `send`
+  constructor(state) { this.state = state; this.handlers = {}; this.sent = []; }
+  get(key) { return this.state[key]; }
+  set(key, value) { this.state[key] = value; for (const f of this.handlers["change:" + key] || []) f(); }
+  on(event, f) { (this.handlers[event] ||= []).push(f); }
+  off(event, f) { if (this.handlers[event]) this.handlers[event] = this.handlers[event].filter((g) => g !== f); }
+  save_changes() {}
+  send(message) { this.sent.push(message); }
+}
+window.start = async (esm, state) => {
+  const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+  const widget = (await import(url)).default;
+  window.model = new Model(state);
+  window.cleanup = await widget.render({ model: window.model, el: document.getElementById("widget") });
+  return true;
+};
+</script></body></html>"""
+
+
+def widget_page(browser, esm: str, state: dict, *, dark: bool = False, width: int = 1280):
+    """Render one widget front end (the text of its ES module) with ``state`` and no kernel.
+
+    Returns ``(context, page, log)``; ``window.model`` is the fake model (``model.sent``
+    lists what the widget sent). For testing a front end without building the book.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    log = PageLog()
+    page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+    page.set_content(_HARNESS)
+    page.evaluate("([esm, state]) => window.start(esm, state)", [esm, state])
+    return context, page, log
