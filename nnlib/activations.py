@@ -175,6 +175,7 @@ class Activation:
         return f"Activation({self.name!r})"
 
 
+#: Every activation by name: ``ACTIVATIONS["sigmoid"]`` is an :class:`Activation`.
 ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation("identity", identity, identity_prime),
     "step": Activation("step", step, step_prime),

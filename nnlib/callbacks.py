@@ -1,4 +1,4 @@
-"""Callbacks: code that :func:`nnlib.fit` runs at fixed points of training, and what it sees.
+"""Callbacks: code that :func:`~nnlib.training.fit` runs at fixed points of training, and what it sees.
 
 :class:`History` is the per-epoch record of a run (``fit`` returns it);
 :class:`TrainState` is what every callback is handed: the network, the optimiser,
@@ -11,7 +11,7 @@ overrides any of four hooks::
     on_train_end     after the last epoch (or a stop)
 
 :class:`EarlyStopping` is the one the course uses; the live dashboard
-(:mod:`nnlib.widgets.dashboard`) and the animation recorder
+(``nnlib.widgets.dashboard``) and the animation recorder
 (:mod:`nnlib.plot.animation`) are callbacks too. A plain function ``f(state)``
 passed to ``fit`` becomes a :class:`LambdaCallback`.
 """
@@ -68,7 +68,7 @@ class TrainState:
 
 
 class Callback:
-    """Hooks called by :func:`fit`. Override what you need; ``state`` is the :class:`TrainState`.
+    """Hooks called by :func:`~nnlib.training.fit`. Override what you need; ``state`` is the :class:`TrainState`.
 
     Set ``state.stop = True`` in any hook to end training after the current batch.
     """

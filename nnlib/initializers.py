@@ -6,14 +6,14 @@ random generator: pass ``rng=np.random.default_rng(seed)``, or a seed.
 Biases start from the same distribution as the classic textbook network
 (standard Gaussian) with ``gaussian`` and at zero otherwise.
 
-=================  ===========================  ===================================
-name               std of each weight           when
-=================  ===========================  ===================================
-``gaussian``       1                            Nielsen's chapter 1 network
-``scaled_gaussian`` 1 / sqrt(n_in)              keeps z = w . x of order 1
-``xavier``         sqrt(2 / (n_in + n_out))     sigmoid / tanh (Glorot & Bengio 2010)
-``he``             sqrt(2 / n_in)               ReLU (He et al. 2015)
-=================  ===========================  ===================================
+===================  ===========================  ===================================
+name                 std of each weight           when
+===================  ===========================  ===================================
+``gaussian``         1                            Nielsen's chapter 1 network
+``scaled_gaussian``  1 / sqrt(n_in)               keeps z = w . x of order 1
+``xavier``           sqrt(2 / (n_in + n_out))     sigmoid / tanh (Glorot & Bengio 2010)
+``he``               sqrt(2 / n_in)               ReLU (He et al. 2015)
+===================  ===========================  ===================================
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ class Dense:
                   dC_x/dX = delta W^T                            # (n, n_in)
 
         The first layer of a network has no layer below to pass ``dC_x/dX`` to:
-        :meth:`Network.backward` calls it with ``need_input_grad=False``, which
+        :meth:`~nnlib.network.Network.backward` calls it with ``need_input_grad=False``, which
         skips that product (for MNIST's 784 inputs, a third of the arithmetic of
         a training step) and returns ``None``.
         """

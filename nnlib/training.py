@@ -9,7 +9,7 @@ batch, runs forward, backward and one optimiser step::
         for batch in split(order, batch_size):
             net.forward(X[batch]); net.backward(Y[batch]); optimizer.step(net.layers)
 
-:func:`fit` does exactly that, records a per-epoch :class:`History`, calls
+:func:`~nnlib.training.fit` does exactly that, records a per-epoch :class:`History`, calls
 your callbacks after every batch and every epoch, and stops with
 :class:`TrainingDiverged` if the loss stops being a finite number, keeping
 the last finite weights.
@@ -198,7 +198,7 @@ def _batches(X: np.ndarray, Y: np.ndarray, order: np.ndarray | None, batch_size:
 
 
 def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
-    """``net.evaluate(X, Y)`` for arrays that :func:`fit` has already checked.
+    """``net.evaluate(X, Y)`` for arrays that :func:`~nnlib.training.fit` has already checked.
 
     Skips evaluate's input checks, which would scan the whole training set for
     NaN again after every epoch (tens of ms for MNIST).

@@ -2,10 +2,10 @@
 
 A layer on top of nnlib's core (it imports the core, never the other way round):
 
-- :mod:`nnlib.data.synthetic`: :func:`playground`, the six TF Playground data sets;
-- :mod:`nnlib.data.digits`: :func:`load_digits` (the MNIST subset shipped in this
-  folder as ``digits.npz``; sources and licence in ``README.md``) and :func:`load_mnist`;
-- :mod:`nnlib.data.prepare`: :func:`train_test_split` and :func:`one_hot`.
+- :mod:`nnlib.data.synthetic`: :func:`~nnlib.data.synthetic.playground`, the six TF Playground data sets;
+- :mod:`nnlib.data.digits`: :func:`~nnlib.data.digits.load_digits` (the MNIST subset shipped in this
+  folder as ``digits.npz``; sources and licence in ``README.md``) and :func:`~nnlib.data.digits.load_mnist`;
+- :mod:`nnlib.data.prepare`: :func:`~nnlib.data.prepare.train_test_split` and :func:`~nnlib.data.prepare.one_hot`.
 
 Every loader returns ``X`` of shape ``(n_samples, n_features)``: rows are examples.
 """

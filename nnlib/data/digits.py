@@ -22,6 +22,7 @@ import numpy as np
 
 from .prepare import is_positive_int, one_hot
 
+#: Where :func:`load_mnist` downloads Nielsen's ``mnist.pkl.gz`` from.
 MNIST_URL = "https://github.com/mnielsen/neural-networks-and-deep-learning/raw/master/data/mnist.pkl.gz"
 
 # --- handwritten digits ------------------------------------------------------------------

@@ -49,7 +49,7 @@ def one_hot(labels, n_classes: int | None = None) -> np.ndarray:
     """Class labels ``(n_samples,)`` -> one-hot rows of shape ``(n_samples, n_classes)``.
 
     Row ``i`` is all zeros except a 1.0 in column ``labels[i]``. Labels may be integers
-    or integer-valued floats (e.g. ``y`` from :func:`playground`, of shape ``(n, 1)``).
+    or integer-valued floats (e.g. ``y`` from :func:`~nnlib.data.synthetic.playground`, of shape ``(n, 1)``).
     ``n_classes`` defaults to ``max(labels) + 1``.
     """
     a = np.asarray(labels)

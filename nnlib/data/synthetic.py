@@ -16,6 +16,7 @@ from .prepare import is_positive_int
 
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral")
 REGRESSION_SETS = ("reg-plane", "reg-gauss")
+#: Other names for the data sets, as TF Playground and its URLs write them.
 ALIASES = {
     "gauss": "gaussian",
     "two-gauss": "gaussian",

@@ -78,7 +78,7 @@ _SIGMOID_MISTAKES = [
 
 
 def sigmoid(fn: Callable | None) -> Verdict:
-    """Check ``sigmoid(z)``: right values everywhere, and no overflow warning at large |z|."""
+    """Check ``sigmoid(z)``: right values everywhere, and no overflow warning at large ``|z|``."""
     return core.check_function(
         "sigmoid",
         fn,
@@ -121,7 +121,7 @@ _SIGMOID_PRIME_MISTAKES = [
 
 
 def sigmoid_prime(fn: Callable | None) -> Verdict:
-    """Check ``sigmoid_prime(z)`` = sigma(z) (1 - sigma(z)), stable at large |z|."""
+    """Check ``sigmoid_prime(z)`` = sigma(z) (1 - sigma(z)), stable at large ``|z|``."""
     hint = (
         _OVERFLOW_HINT[0],
         "The values are right but numpy warned about overflow, most likely in "

@@ -15,7 +15,7 @@ Conventions (``book/notation.md``): rows are examples; ``W`` has shape
 ``C_x``; ``delta = dC_x/dZ`` holds one row per example, so
 ``dC/dW = X^T delta / n`` and ``dC/db = mean(delta, axis=0)``.
 
-The module reads top to bottom: first :func:`_check_gradients`, the part-by-part
+The module reads top to bottom: first ``_check_gradients``, the part-by-part
 comparison of several returned gradients (``(dW, db, dX)`` or ``(grads_W, grads_b)``)
 that ``dense_backward`` and ``backprop`` share; then the per-layer exercises
 (``sigmoid_backward``, ``output_delta`` for BP1, ``dense_backward``); last the

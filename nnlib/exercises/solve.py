@@ -2,7 +2,7 @@
 
 Every code cell tagged as an exercise stub (cell metadata
 ``{"nnlib": {"exercise": LABEL}}``) gets the code of the first
-```` ```python ```` block of the solution cell whose metadata says
+Python code block of the solution cell whose metadata says
 ``{"nnlib": {"solves": LABEL}}``. Everything else is copied unchanged, so the
 solved notebooks run exactly like the originals with the exercises done.
 The test suite executes the copies with ``NNLIB_EXERCISE_STRICT=1``.

@@ -1,6 +1,6 @@
 """Animations of a training run that work without a kernel (on the website).
 
-:func:`training_animation` trains a network with :func:`nnlib.fit`, keeps a
+:func:`training_animation` trains a network with :func:`~nnlib.training.fit`, keeps a
 copy of the weights every few epochs, and replays them as a matplotlib
 animation: the decision map (for 2-D inputs) next to the loss curve. It
 returns the animation as self-contained HTML/JavaScript with a frame slider
@@ -55,7 +55,7 @@ class Frame:
 
 @dataclass
 class FrameRecorder(Callback):
-    """A :func:`nnlib.fit` callback that keeps a :class:`Frame` every ``every`` epochs (and the last)."""
+    """A :func:`~nnlib.training.fit` callback that keeps a :class:`Frame` every ``every`` epochs (and the last)."""
 
     every: int = 1
     frames: list[Frame] = field(default_factory=list)
@@ -199,7 +199,7 @@ def training_animation(
     resolution: int = 50,
     **fit_kwargs,
 ) -> AnimationHTML:
-    """Train ``net`` on ``(X, Y)`` with :func:`nnlib.fit` and return an animation of the run.
+    """Train ``net`` on ``(X, Y)`` with :func:`~nnlib.training.fit` and return an animation of the run.
 
     Parameters
     ----------
@@ -219,7 +219,7 @@ def training_animation(
     validation_data : (X_val, Y_val), optional
         Raw points and targets; the validation loss is drawn and the points shown hollow.
     **fit_kwargs
-        Passed on to :func:`nnlib.fit` (``lr``, ``optimizer``, ``batch_size``, ``rng``, ...).
+        Passed on to :func:`~nnlib.training.fit` (``lr``, ``optimizer``, ``batch_size``, ``rng``, ...).
 
     Returns
     -------

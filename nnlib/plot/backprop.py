@@ -62,7 +62,7 @@ class BackpropTrace:
 def trace_backprop(net, X, Y) -> BackpropTrace:
     """Run the batch ``(X, Y)`` forward and backward through ``net`` and keep every array.
 
-    Also fills ``layer.dW`` and ``layer.db`` of ``net``, like :meth:`Network.gradients`.
+    Also fills ``layer.dW`` and ``layer.db`` of ``net``, like :meth:`~nnlib.network.Network.gradients`.
     """
     X = net.check_inputs(X)
     Y = net.check_targets(Y, X.shape[0])

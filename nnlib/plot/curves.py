@@ -23,7 +23,7 @@ def plot_history(
 ) -> list[Axes]:
     """Loss and accuracy per epoch, for training and (if recorded) validation data.
 
-    ``history`` is a :class:`~nnlib.training.History` or a dict of lists ``loss``,
+    ``history`` is a :class:`~nnlib.callbacks.History` or a dict of lists ``loss``,
     ``accuracy`` and optionally ``val_loss``, ``val_accuracy``, ``epoch``. Draws one
     panel per metric (on ``ax``: one Axes per metric) and returns the Axes.
     """

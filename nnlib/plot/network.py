@@ -89,7 +89,7 @@ def draw_network(
     weight_scale: float | None = None,
     title: str | None = None,
 ) -> NetworkArtists:
-    """Draw a feed-forward network; line width ~ |weight|, colour = sign.
+    """Draw a feed-forward network; line width ~ ``|weight|``, colour = sign.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Widgets: live, interactive views for the notebook, on top of nnlib's core, data and plots.
 
-- :mod:`~nnlib.widgets.playground`: the TensorFlow-Playground-style playground;
-- :mod:`~nnlib.widgets.dashboard`: :class:`TrainingDashboard`, live curves while ``fit`` runs.
+- ``nnlib.widgets.playground``: the TensorFlow-Playground-style playground;
+- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs.
 
 Importing this package needs ``ipywidgets`` only when a widget is created
 (``pip install "nnlib[widgets]"``).

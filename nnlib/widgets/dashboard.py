@@ -1,4 +1,4 @@
-"""A live training dashboard for :func:`nnlib.fit`: loss and accuracy curves, a
+"""A live training dashboard for :func:`~nnlib.training.fit`: loss and accuracy curves, a
 progress bar and, for 2-D inputs, the decision map, redrawn while training runs.
 
 >>> net.fit(X, Y, epochs=200, callbacks=[TrainingDashboard(X, Y)])   # doctest: +SKIP
@@ -188,7 +188,7 @@ class DashboardView:
 
 
 class TrainingDashboard(Callback):
-    """Live loss / accuracy curves, a progress bar and a decision map while :func:`nnlib.fit` runs.
+    """Live loss / accuracy curves, a progress bar and a decision map while :func:`~nnlib.training.fit` runs.
 
     Parameters
     ----------

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+#: The input features by name, each a function of the coordinates ``(x1, x2)``.
 FEATURES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "x1": lambda x1, x2: x1,
     "x2": lambda x1, x2: x2,

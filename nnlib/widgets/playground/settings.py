@@ -162,7 +162,7 @@ class Settings:
     ``noise`` is a whole percentage (0-50) as in TF Playground, ``train_percent`` the
     share of points used for training (10-90), ``hidden`` the neurons per hidden
     layer (at most 6 layers of 1-8 neurons; ``()`` for none). ``features`` are kept
-    in the order of :data:`FEATURES` (the order of the network's inputs). The
+    in the order of :data:`~nnlib.widgets.playground.features.FEATURES` (the order of the network's inputs). The
     problem type follows from the data set: ``reg-plane`` and ``reg-gauss`` are
     regression.
     """

@@ -1,7 +1,7 @@
 """The plain logic of the playground: a training state machine, with no widgets.
 
 Everything here can be driven and tested from plain Python;
-:mod:`nnlib.widgets.playground.widget` puts controls and pictures on top. A run is
+``nnlib.widgets.playground.widget`` puts controls and pictures on top. A run is
 defined by a :class:`~nnlib.widgets.playground.settings.Settings`; its input features
 come from :func:`~nnlib.widgets.playground.features.feature_matrix`.
 
@@ -168,7 +168,7 @@ class Trainer:
         One epoch shuffles the training set and, for each mini-batch, runs
         ``net.forward``, ``net.backward`` and ``optimizer.step``. If the loss
         stops being finite, the weights of the last good epoch come back and
-        :attr:`message` says what happened.
+        ``message`` says what happened.
         """
         with self._lock, np.errstate(over="ignore", invalid="ignore"):
             self.message = ""
