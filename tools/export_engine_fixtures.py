@@ -141,31 +141,6 @@ def params_json(net: Network) -> dict:
     return {"weights": [rows(L.W) for L in net.layers], "biases": [rows(L.b) for L in net.layers]}
 
 
-def core_state(core: Trainer) -> dict:
-    """A Trainer as the JSON state the engine's Trainer.fromState reads (and exportState writes)."""
-    s = core.settings
-    rng = core._shuffle_rng.bit_generator.state
-    return {
-        "settings": {f: list(v) if isinstance(v, tuple) else v for f, v in vars(s).items()},
-        "data": {
-            "x_train": rows(core.X_train),
-            "y_train": rows(core.y_train.ravel()),
-            "x_test": rows(core.X_test),
-            "y_test": rows(core.y_test.ravel()),
-        },
-        "params": params_json(core.net),
-        "epoch": core.epoch,
-        "history": {k: list(map(float, v)) if k != "epoch" else list(v) for k, v in core.history.items()},
-        "message": core.message,
-        "shuffle_rng": {
-            "state": str(rng["state"]["state"]),
-            "inc": str(rng["state"]["inc"]),
-            "has_uint32": int(rng["has_uint32"]),
-            "uinteger": int(rng["uinteger"]),
-        },
-    }
-
-
 # --- training fixtures ---------------------------------------------------------------------
 def training_fixture(name: str, config: dict) -> dict:
     """STEPS steps of nnlib's Network and SGD on Trainer's data, recording every permutation."""
@@ -212,7 +187,7 @@ def training_fixture(name: str, config: dict) -> dict:
                 break
     fixture = {
         "name": name,
-        "settings": core_state(core)["settings"],
+        "settings": core.export_state(["settings"])["settings"],
         "problem": settings.problem,
         "x_train": rows(core.X_train),
         "y_train": rows(core.y_train.ravel()),
@@ -227,7 +202,11 @@ def training_fixture(name: str, config: dict) -> dict:
         "test_loss": net.loss(net.forward(F_test), core.y_test),
     }
     core.step(CORE_EPOCHS)  # what Trainer shows after a few epochs
-    fixture["core"] = {"epochs": CORE_EPOCHS, "history": core_state(core)["history"], "params": params_json(core.net)}
+    fixture["core"] = {
+        "epochs": CORE_EPOCHS,
+        "history": core.export_state(["history"])["history"],
+        "params": params_json(core.net),
+    }
     if name == GRID_CONFIG:
         output, hidden = core.grid_outputs()
         fixture["core"]["grid"] = {
@@ -242,15 +221,20 @@ def diverge_fixture() -> dict:
     core = Trainer(Settings(**DIVERGE))
     ran = core.step(10)
     assert ran < 10 and core.message, "the divergence fixture should diverge"
-    return {"settings": core_state(core)["settings"], "epochs": 10, "ran": ran, "state": core_state(core)}
+    return {
+        "settings": core.export_state(["settings"])["settings"],
+        "epochs": 10,
+        "ran": ran,
+        "state": core.export_state(),
+    }
 
 
 def state_fixture() -> dict:
     core = Trainer(Settings(**CONFIGS["relu-l1"]))
     core.step(3)
-    saved = core_state(core)
+    saved = core.export_state()
     core.step(4)
-    return {"saved": saved, "more_epochs": 4, "after": core_state(core)}
+    return {"saved": saved, "more_epochs": 4, "after": core.export_state()}
 
 
 # --- random numbers ------------------------------------------------------------------------
