@@ -37,7 +37,7 @@ const NET_WIDTH = 480, MAP_SIZE = [320, 320], LOSS_SIZE = [320, 72];
 const PLAYGROUND_STYLE = `
 .nnlib-pg-bar, .nnlib-pg-panels, .nnlib-pg-pictures, .nnlib-pg-settings { display: flex; flex-wrap: wrap;
   gap: .4rem 1rem; align-items: center; }
-.nnlib-pg-panels { align-items: flex-start; }
+.nnlib-pg-panels, .nnlib-pg-pictures { align-items: flex-start; }
 .nnlib-pg-widget fieldset { border: 1px solid #8888; border-radius: 6px; margin: 0; padding: .3rem .7rem .5rem;
   display: flex; flex-direction: column; gap: .3rem; min-width: 0; }
 .nnlib-pg-features { display: grid !important; grid-template-columns: repeat(3, auto); gap: .2rem .8rem !important; }

@@ -141,13 +141,21 @@ export function checkbox({ label, checked, onChange }) {
 }
 
 /** A labelled number box; `onChange(value)` when the reader commits a number (Enter, leaving
- *  the box, or the arrow keys), with what they typed: checking it is the caller's job. */
+ *  the box, or the arrow keys), with what they typed: checking it is the caller's job.
+ *  Enter is handled here too: a host page (JupyterLab) may keep it from committing the box. */
 export function numberInput({ label, value, step = "any", min, max, width = "6em", onChange }) {
   const id = uid("number");
   const input = h("input", { type: "number", id, step, min, max, value, style: { width } });
-  input.addEventListener("change", () => onChange && onChange(input.value === "" ? NaN : Number(input.value)));
+  let committed = input.value;
+  const commit = () => {
+    if (input.value === committed) return;
+    committed = input.value;
+    if (onChange) onChange(input.value === "" ? NaN : Number(input.value));
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
   const element = h("div", { class: "nnlib-control" }, h("label", { for: id }, label), input);
-  return { element, input, set(v) { input.value = v; } };
+  return { element, input, set(v) { input.value = v; committed = input.value; } };
 }
 
 /** A labelled one-line text box; `onEnter(text)` when Enter is pressed in it. */
