@@ -15,28 +15,25 @@ package's maths. Who trains depends on where the page is:
 * **With a Python kernel** (JupyterLab, Notebook, VS Code, Colab), nnlib trains: the
   page asks for one epoch at a time, :class:`Playground` trains it with its
   :class:`~nnlib.widgets.playground.trainer.Trainer` and answers with what changed
-  (weights, biases, the two losses, the epoch). The page asks for the next epoch only
-  when the answer has come, and at most two epochs ahead of what it has drawn, so the
-  loop can never overrun: a slow page slows training down instead of queueing work.
+  (weights, biases, the two losses, the epoch). Python handles the requests one after
+  the other, so two steps never overlap, and only while playing, so nothing trains after
+  Pause. The page keeps at most 4 epochs asked for but not yet drawn, so the loop can
+  never overrun: a slow page (or a hidden tab) slows training down instead of queueing work.
 * **Without a kernel** (the book's website), nobody answers the page's first message
   (a ping), so the page trains with ``engine.js``'s ``Trainer``, which computes what
   nnlib computes, from the state saved in the notebook.
 
-The protocol, as plain messages (``content`` of anywidget's custom messages):
+The protocol, as plain messages (``content`` of anywidget's custom messages), page -> Python:
 
-=================================== ===========================================================
-page -> Python                      Python's answer
-=================================== ===========================================================
-``{"type": "ping"}``                ``{"type": "pong"}``
-``{"type": "train", "view": id}``   one epoch: ``{"type": "epoch", "view": id, "epoch",
-                                    "params", "losses": [train, test], "shuffle_rng"}``; when not
-                                    playing (paused, diverged) ``{"type": "idle", "view": id}``
-``play``, ``pause``, ``step``,      ``{"type": "state", ...}``: the whole state (below), the data
-``reset``, ``regenerate``, ``sync``  only when they changed (always for ``sync``)
-``{"type": "settings",              ``state``; a refused value only changes the status line
-"changes": {field: value}}``
-``{"type": "load", "text": str}``   ``state``: a settings string or a TF Playground URL
-=================================== ===========================================================
+* ``{"type": "ping"}``: Python answers ``{"type": "pong"}``;
+* ``{"type": "train", "view": id}``: one epoch, answered with ``{"type": "epoch", "view": id,
+  "epoch", "params", "losses": [train, test], "shuffle_rng"}``; when not playing (paused,
+  diverged) nothing trains and the answer is ``{"type": "idle", "view": id}``;
+* ``play``, ``pause``, ``step``, ``reset``, ``regenerate`` and ``sync``;
+  ``{"type": "settings", "changes": {field: value}}`` and ``{"type": "load", "text": str}``
+  (a settings string or a TF Playground URL): each answered with ``{"type": "state", ...}``,
+  the whole state, with the data only when they changed (always for ``sync``). A refused
+  value changes only the status line.
 
 A ``state`` message holds ``playing``, ``status`` (``{"text", "error", "serial"}``) and
 the parts of :meth:`Trainer.export_state <nnlib.widgets.playground.trainer.Trainer.export_state>`.
