@@ -3,8 +3,7 @@
 - ``nnlib.widgets.playground``: the TensorFlow-Playground-style playground;
 - ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs.
 
-Importing this package needs ``ipywidgets`` only when a widget is created
-(``pip install "nnlib[widgets]"``).
+Importing this package needs ``anywidget`` (the playground is one; ``pip install "nnlib[widgets]"``).
 """
 
 from .dashboard import TrainingDashboard
