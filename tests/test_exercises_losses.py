@@ -177,3 +177,15 @@ def test_grad_not_averaged_passes_single_example_but_fails_batch():
     v = check.softmax_cross_entropy_grad(lambda Z, Y: act.softmax(Z) - Y)
     assert v.case.startswith("a batch of three")
     np.testing.assert_allclose(v.received, v.expected * 3, rtol=1e-5)
+
+
+def test_the_howto_page_shows_the_real_verdict():
+    """book/exercises-howto.md quotes the first verdict for a forgotten 1/n, word for word."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "book" / "exercises-howto.md").read_text(encoding="utf-8")
+    shown = page.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
+    v = check.quadratic(lambda a, y: 0.5 * np.sum((a - y) ** 2))
+    assert shown == str(v)
+    again = check.quadratic(lambda a, y: 0.5 * np.sum((a - y) ** 2))
+    assert f"`where: {again.hint_rows[1][1]}`" in page.replace("\n", " ")
