@@ -333,7 +333,7 @@ def test_verdict_colours_have_contrast_on_their_own_background(theme):
 
 def test_verdict_html_brings_its_background_and_is_left_aligned():
     core.reset_attempts()
-    for v in (check(None), check(reference), check(lambda z: 1 / (1 + np.exp(z)))):
+    for v in (check(None), check(reference), check(lambda z: 1 / (1 + np.exp(z))), check(lambda z: None)):
         html = v._repr_html_()
         assert html.count("not attempted yet") == (1 if v.status == core.NOT_ATTEMPTED else 0)
         # every colour of the box comes from the palette, with its own background
@@ -341,7 +341,10 @@ def test_verdict_html_brings_its_background_and_is_left_aligned():
         assert f"color:var(--nnlib-verdict-fg,{core.PALETTE['light']['fg']})" in html
         colours = set(re.findall(r"#[0-9a-fA-F]{6}", html.split("</style>", 1)[1]))
         assert colours <= set(core.PALETTE["light"].values()), colours
+        # code and table rows keep the box's colours even where the notebook styles them
+        assert html.count("<code") == html.count("<code style='color:inherit;background:transparent")
         if "<table" in html:
+            assert html.count("<tr style='text-align:left;background:transparent;color:inherit") == html.count("<tr")
             assert "<th style='text-align:left" in html and "<td style='text-align:left" in html
             assert "margin:.3em 0 0 0" in html  # not centred by the notebook's table style
         # the dark palette for JupyterLab's and the website's dark themes

@@ -181,13 +181,12 @@ class Verdict:
         cell = f"text-align:left;vertical-align:top;padding:.1em .6em .1em 0;{plain}"
         pre = f"margin:0;padding:0;white-space:pre-wrap;{plain}"
         rows = "".join(
-            f"<tr style='{plain}'><th style='{cell}font-weight:bold;white-space:nowrap'>{html.escape(k)}</th>"
+            f"<tr style='text-align:left;{plain}'>"
+            f"<th style='{cell}font-weight:bold;white-space:nowrap'>{html.escape(k)}</th>"
             f"<td style='{cell}'><pre style='{pre}'>{_code(v)}</pre></td></tr>"
             for k, v in self._lines()
         )
-        table = (
-            f"<table style='margin:.3em 0 0 0;border-collapse:collapse;border:0;{plain}'>{rows}</table>" if rows else ""
-        )
+        table = f"<table style='margin:.3em 0 0 0;border-collapse:collapse;{plain}'>{rows}</table>" if rows else ""
         return (
             f"<style>{VERDICT_CSS}</style>"
             f"<div class='nnlib-verdict nnlib-verdict-{status}' style='text-align:left;"
@@ -221,9 +220,12 @@ VERDICT_CSS = (
 )
 
 
+_CODE_STYLE = "color:inherit;background:transparent;border:0;padding:0;font-size:inherit"
+
+
 def _code(text: str) -> str:
-    """Escape for HTML, showing `backticked` words as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    """Escape for HTML, showing `backticked` words as code (in the verdict's own colours)."""
+    return re.sub(r"`([^`]+)`", rf"<code style='{_CODE_STYLE}'>\1</code>", html.escape(text))
 
 
 def _fmt(value: Any) -> str:
