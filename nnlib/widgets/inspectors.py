@@ -62,10 +62,11 @@ def _finite_matrix(X, name: str, who: str) -> np.ndarray:
 # --- forward propagation: the scale of the weights --------------------------------------
 
 
-def _histogram(A: np.ndarray, lo: float, hi: float, bins: int) -> list[int]:
-    """Counts of ``np.histogram(np.clip(A, lo, hi), bins, range=(lo, hi))``, ten times faster."""
+def _histograms(A: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """``np.histogram(np.clip(A[s], lo, hi), bins, range=(lo, hi))`` counts for every ``s``, in one pass."""
     index = ((np.clip(A, lo, hi) - lo) * (bins / (hi - lo))).astype(np.intp)
-    return np.bincount(np.minimum(index, bins - 1).ravel(), minlength=bins).tolist()
+    index = np.minimum(index, bins - 1).reshape(len(A), -1) + bins * np.arange(len(A))[:, None]
+    return np.bincount(index.ravel(), minlength=bins * len(A)).reshape(len(A), bins)
 
 
 def weight_scale_statistics(
@@ -86,27 +87,28 @@ def weight_scale_statistics(
     the *spread between examples*, ``A.std(axis=0).mean()``: how much a neuron's output
     changes from one example to the next, on average over the layer's neurons.
     """
-    width = X.shape[1]
+    n, width = X.shape
     template = Network([width] * (max_layers + 1), init="scaled_gaussian", rng=rng)
     units = [layer.W * np.sqrt(layer.n_in) for layer in template.layers]  # N(0, 1): std 1 before scaling
+    scales = np.asarray(stds, dtype=float)[:, None, None]  # one batch per sigma_w, side by side
     result: dict[str, tuple[list, list, list]] = {}
     for name in activations:
         lo, hi = RANGES[name]
         f, margin = get_activation(name), SATURATION_MARGIN * (hi - lo)
-        counts: list[list[list[int]]] = []  # [std][layer][bin]
-        saturated: list[list[float]] = []  # [std][layer]
-        spread: list[list[float]] = []
-        for std in stds:
-            A = X
-            counts.append([])
-            saturated.append([])
-            spread.append([])
-            for U in units:
-                A = f(A @ (std * U))  # A^l = sigma(A^{l-1} W^l + b^l), W^l = sigma_w U^l, b^l = 0
-                counts[-1].append(_histogram(A, lo, hi, bins))
-                saturated[-1].append(float(np.mean((A < lo + margin) | (A > hi - margin))))
-                spread[-1].append(float(f"{A.std(axis=0).mean():.5g}"))  # 5 digits: a lighter page
-        result[name] = (counts, saturated, spread)
+        per_layer = []
+        A = np.broadcast_to(X, (len(scales), n, width))  # A^0 = X for every sigma_w
+        for U in units:
+            # A^l = sigma(A^{l-1} W^l + b^l) with W^l = sigma_w U^l and b^l = 0, for every sigma_w at
+            # once: one large product instead of one small one per sigma_w (far faster on 2 threads)
+            A = f(scales * (A.reshape(-1, width) @ U).reshape(A.shape))
+            saturated = np.mean((A < lo + margin) | (A > hi - margin), axis=(1, 2))
+            spread = A.std(axis=1).mean(axis=1)
+            per_layer.append((_histograms(A, lo, hi, bins), saturated, spread))
+        result[name] = (
+            [[c[s].tolist() for c, _, _ in per_layer] for s in range(len(scales))],  # [std][layer][bin]
+            [[float(v[s]) for _, v, _ in per_layer] for s in range(len(scales))],  # [std][layer]
+            [[float(f"{v[s]:.5g}") for _, _, v in per_layer] for s in range(len(scales))],  # 5 digits: a lighter page
+        )
     return result
 
 
