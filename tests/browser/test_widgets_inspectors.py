@@ -300,3 +300,35 @@ def test_predictions_controls_change_the_picture(browser, widgets):
         assert _problems(page, log) == []
     finally:
         context.close()
+
+
+CONTRAST = """async (esm) => {
+  const module = await import(URL.createObjectURL(new Blob([esm], { type: "text/javascript" })));
+  const pal = module.palette(document.querySelector("#widget")), signs = module.signColors(pal);
+  const luminance = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, c, k) => sum + [0.2126, 0.7152, 0.0722][k] * c, 0);
+  const ratio = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  return { dark: pal.dark, text: ratio(pal.text, pal.background), muted: ratio(pal.muted, pal.background),
+           positive: ratio(signs.positive, pal.background), negative: ratio(signs.negative, pal.background) };
+}"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_colours_have_enough_contrast(browser, widgets, dark):
+    """Text at least 4.5:1 against the canvas background (WCAG AA), the sign colours of lines and bars 3:1."""
+    esm, state = widgets["backprop"]
+    context, page, log = widget_page(browser, esm, state, dark=dark)
+    try:
+        if dark:
+            page.evaluate(DARK_PAGE)
+        ratios = page.evaluate(CONTRAST, esm)
+        assert ratios.pop("dark") is dark
+        assert ratios["text"] >= 4.5 and ratios["muted"] >= 4.5, ratios
+        assert ratios["positive"] >= 3 and ratios["negative"] >= 3, ratios
+        assert _problems(page, log) == []
+    finally:
+        context.close()
