@@ -148,11 +148,10 @@ function render({ model, el }) {
   const layerMenu = select({ label: "layer", value: String(model.get("layer")),
     options: Array.from({ length: L }, (_, i) => [String(i + 1), `layer ${i + 1} (W${superscript(i + 1)}: ${sizes[i]} → ${sizes[i + 1]})`]),
     onChange: (v) => set("layer", Number(v)) });
-  const title = h("p", { class: "nnlib-chart-title" });
+  const title = h("p", { class: "nnlib-chart-title", "aria-live": "polite" });   // a change is announced here
   const canvas = h("canvas", { role: "img", style: { cursor: "pointer" } });
   const key = h("div");
-  const numbers = h("div", { class: "nnlib-table-scroll", role: "region", tabindex: "0", "aria-label": "the layer's numbers",
-    "aria-live": "polite" });
+  const numbers = h("div", { class: "nnlib-table-scroll", role: "region", tabindex: "0", "aria-label": "the layer's numbers" });
   root.append(h("div", { class: "nnlib-controls" }, exampleMenu.element, layerMenu.element), title, canvas, key, numbers);
 
   let drawnWidth = 0, columns = [];
