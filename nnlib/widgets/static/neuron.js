@@ -71,7 +71,8 @@ function draw(canvas, root, model) {
     // w from the point of the line closest to the origin, p = -b w / |w|^2, one unit long
     const n2 = w1 * w1 + w2 * w2, norm = Math.sqrt(n2);
     const [p1, p2] = [(-b * w1) / n2, (-b * w2) / n2];
-    axes.arrow(p1, p2, p1 + w1 / norm, p2 + w2 / norm, { color: pal.vermillion });
+    // vermillion; a lighter one on the dark theme's darker blue and orange
+    axes.arrow(p1, p2, p1 + w1 / norm, p2 + w2 / norm, { color: pal.dark ? "#ff8a4c" : pal.vermillion });
   }
   const ticks = [-L, -L / 2, 0, L / 2, L];
   axes.frame({
