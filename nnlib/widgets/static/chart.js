@@ -251,6 +251,35 @@ export function colorbar(ctx, pal, box, lo, hi, colorOf, label) {
   ctx.restore();
 }
 
+/** A legend in a row, from (x, y) to the right without a box, wrapping before `right`:
+ * items as for legend(). Returns the number of lines it took. */
+export function legendRow(ctx, pal, x, y, items, right = Infinity) {
+  ctx.save();
+  ctx.font = `${SIZE.tick}px ${FONT}`;
+  let left = x, line = 0;
+  for (const item of items) {
+    const width = 30 + ctx.measureText(item.label).width;
+    if (left > x && left + width > right) { left = x; line += 1; }
+    const cy = y + SIZE.tick / 2 + 3 + line * (SIZE.tick + 8);
+    ctx.strokeStyle = item.color;
+    ctx.fillStyle = item.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(item.dash || []);
+    ctx.beginPath();
+    if (item.draw) item.draw(ctx, left + 12, cy);
+    else if (item.marker === "dot") { ctx.arc(left + 12, cy, 4, 0, 2 * Math.PI); ctx.fill(); }
+    else { ctx.moveTo(left, cy); ctx.lineTo(left + 24, cy); ctx.stroke(); }
+    ctx.setLineDash([]);
+    ctx.fillStyle = pal.text;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(item.label, left + 30, cy);
+    left += width + 22;
+  }
+  ctx.restore();
+  return line + 1;
+}
+
 /** A legend box at (x, y): items are { label, color, dash } (a line), { label, color, marker: "dot" },
  * or { label, draw(ctx, cx, cy) } for any other marker. */
 export function legend(ctx, pal, x, y, items) {

@@ -9,7 +9,7 @@
 // pairwise summation for the means. The only difference is the last bit of tanh (V8's and
 // NumPy's differ for about a quarter of inputs), so the paths agree to about 1e-15.
 import { choiceSlider, frame, guarded, h, onThemeChange, palette, setupCanvas, showError, slider } from "./ui.js";
-import { Axes, FONT, SIZE, cividis, colorbar, drawField, formatG, formatValue, legend } from "./chart.js";
+import { Axes, FONT, SIZE, cividis, colorbar, drawField, formatG, formatValue, legend, legendRow } from "./chart.js";
 
 /** nnlib.activations.sigmoid: 0.5 tanh(z / 2) + 0.5. */
 export function sigmoid(z) {
@@ -217,8 +217,9 @@ function render({ model, el }) {
     const wide = width >= 600;                              // maps side by side, or one above the other
     // each map: 58 px on its left for the b axis, 74 px on its right for its colour bar
     const mapSide = wide ? Math.floor(width / 2) - 58 - 74 : width - 58 - 74;
-    const mapsHeight = wide ? mapSide + 86 : 2 * (mapSide + 86);
-    const height = mapsHeight + 250;
+    // + the maps' legend: one row, or two on a narrow screen
+    const mapsHeight = (wide ? mapSide + 86 + 24 : 2 * (mapSide + 86) + 44);
+    const height = mapsHeight + 260;
     const ctx = setupCanvas(canvas, width, height);
     ctx.fillStyle = pal.background;
     ctx.fillRect(0, 0, width, height);
@@ -226,12 +227,12 @@ function render({ model, el }) {
       const x0 = wide ? 58 + k * Math.floor(width / 2) : 58, y0 = wide ? 32 : 32 + k * (mapSide + 86);
       drawSurface(ctx, pal, { x: x0, y: y0, w: mapSide, h: mapSide }, surfaces[spec.key], paths[spec.key], spec, s);
     });
-    legend(ctx, pal, 58 + 8, 32 + 8, [                    // in the first map's upper-left corner
+    legendRow(ctx, pal, 58, mapsHeight - (wide ? 24 : 44), [   // under the maps, where it hides no path
       { label: "start", draw: (c, cx, cy) => dotMarker(c, cx, cy, 6, "#ffffff") },
       { label: "a dot every 10 steps", draw: (c, cx, cy) => dotMarker(c, cx, cy, 2.8, "#ffffff") },
       { label: `after ${s.steps} steps`, draw: (c, cx, cy) => star(c, cx, cy, 8, pal.orange, "#000000") },
-    ]);
-    drawCurves(ctx, pal, { x: 58, y: mapsHeight + 24, w: width - 58 - 16, h: 176 }, paths, s);
+    ], width - 8);
+    drawCurves(ctx, pal, { x: 58, y: mapsHeight + 34, w: width - 58 - 16, h: 176 }, paths, s);
     const text = describe(s, paths);
     canvas.setAttribute("aria-label",
       `Two maps of the cost over the weight w (${formatValue(s.w_range[0])} to ${formatValue(s.w_range[1])}) and the bias b ` +
