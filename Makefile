@@ -86,8 +86,9 @@ vendor: venv
 
 # Notebooks are executed with jupyter-cache (_config.yml: execute_notebooks: cache), which
 # re-runs a notebook only when its code changed. The cache cannot see nnlib, so it is
-# emptied whenever nnlib's source (Python, and the widgets' front ends, which the saved
-# widget state carries) or the pinned environment changes. A failed build
+# emptied whenever nnlib's source or the pinned environment changes; that includes the
+# widgets' front ends (nnlib/widgets/static/*.js), which the executed notebooks keep in
+# their saved widget state, so the website shows the current ones. A failed build
 # drops Sphinx's saved environment, so the next build reports the same warnings again
 # instead of skipping the pages that caused them.
 site: venv vendor

@@ -229,3 +229,33 @@ export function guarded(what, render) {
     }
   };
 }
+
+// --- added for the chapter explorers (neuron.js, activation.js, loss_surface.js) ------------
+
+/** A labelled slider over a list of values (e.g. learning rates 0.01 ... 3): the thumb moves
+ * one value per arrow key, and the text beside it is the value, not its index. */
+export function choiceSlider({ label, values, value, format = String, onInput }) {
+  const index = (v) => {
+    let best = 0;
+    values.forEach((x, i) => { if (Math.abs(x - v) < Math.abs(values[best] - v)) best = i; });
+    return best;
+  };
+  const s = slider({
+    label, min: 0, max: values.length - 1, step: 1, value: index(value),
+    format: (i) => format(values[i]),
+    onInput: (i) => onInput && onInput(values[i]),
+  });
+  return { element: s.element, input: s.input, set(v) { s.set(index(v)); } };
+}
+
+/** Call `callback()` when the page switches between light and dark (the book's theme button,
+ * JupyterLab's theme, or the system's preference). Returns a function that stops listening. */
+export function onThemeChange(callback) {
+  const watched = ["data-theme", "data-mode", "data-jp-theme-light", "class"];
+  const observer = new MutationObserver(() => callback());
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: watched });
+  if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: watched });
+  const query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  if (query) query.addEventListener("change", callback);
+  return () => { observer.disconnect(); if (query) query.removeEventListener("change", callback); };
+}
