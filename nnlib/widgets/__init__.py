@@ -1,12 +1,12 @@
 """Widgets: live, interactive views for the notebook, on top of nnlib's core, data and plots.
 
-- :mod:`~nnlib.widgets.playground`: the TensorFlow-Playground-style playground;
-- :mod:`~nnlib.widgets.dashboard`: :class:`TrainingDashboard`, live curves while ``fit`` runs;
-- :mod:`~nnlib.widgets.explorers`: :class:`NeuronExplorer`, :class:`ActivationExplorer` and
-  :class:`LossSurfaceExplorer`, anywidgets whose front ends compute what they draw, so that
+- ``nnlib.widgets.playground``: the TensorFlow-Playground-style playground;
+- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs;
+- ``nnlib.widgets.explorers``: ``NeuronExplorer``, ``ActivationExplorer`` and
+  ``LossSurfaceExplorer``, anywidgets whose front ends compute what they draw, so that
   they are live on the website too, without a kernel;
-- :mod:`~nnlib.widgets.inspectors`: :class:`WeightScaleInspector`, :class:`BackpropInspector` and
-  :class:`PredictionInspector`, views of numbers nnlib computed, saved in the widget's state.
+- ``nnlib.widgets.inspectors``: ``WeightScaleInspector``, ``BackpropInspector`` and
+  ``PredictionInspector``, views of numbers nnlib computed, saved in the widget's state.
 
 Every widget here is an anywidget: ``pip install "nnlib[widgets]"``.
 """
