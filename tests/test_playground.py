@@ -347,8 +347,13 @@ def test_chapter_notebook_keeps_the_widget_state(tmp_path):
     models = {k: v for k, v in state.items()}
     images = [m for m in models.values() if m["model_name"] == "ImageModel"]
     values = [base64.b64decode(b["data"]) for m in images for b in m.get("buffers", []) if b["path"] == ["value"]]
-    assert len(images) >= 2 and len(values) == len(images)  # the playground and the dashboard
+    assert len(images) >= 1 and len(values) == len(images)  # the playground
     assert all(v[:8] == b"\x89PNG\r\n\x1a\n" and len(v) > 10_000 for v in values)
+    dashboards = [
+        m["state"] for m in models.values() if m["state"].get("_anywidget_id", "").endswith(".DashboardWidget")
+    ]
+    assert len(dashboards) == 1 and dashboards[0]["status"] == "done"  # the dashboard keeps its final state
+    assert len(dashboards[0]["history"]["epoch"]) == 60 and len(dashboards[0]["frame_ends"]) >= 2
     names = {m["model_name"] for m in models.values()}
     assert {"ButtonModel", "FloatTextModel", "DropdownModel", "IntSliderModel", "CheckboxModel"} <= names
     html = "".join(
