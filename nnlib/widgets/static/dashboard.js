@@ -308,8 +308,9 @@ function render({ model, el }) {
   const status = h("span", { class: "nnlib-dash-status" });
   const numbers = h("span", { class: "nnlib-dash-numbers" });
   const live = h("div", { class: "nnlib-sr-only", "aria-live": "polite" });
-  const canvas = (label) => h("canvas", { role: "img", "aria-label": label });
-  const lossCanvas = canvas("loss per epoch"), accCanvas = canvas("accuracy per epoch"), mapCanvas = canvas("decision map");
+  const canvas = (panel, label) => h("canvas", { role: "img", "aria-label": label, "data-panel": panel });
+  const lossCanvas = canvas("loss", "loss per epoch"), accCanvas = canvas("accuracy", "accuracy per epoch");
+  const mapCanvas = canvas("map", "decision map");
   const legend = h("p", { class: "nnlib-dash-legend" });
   const accPanel = h("div", { class: "nnlib-dash-panel" }, accCanvas);
   const mapPanel = h("div", { class: "nnlib-dash-panel" }, mapCanvas, legend);
