@@ -24,13 +24,14 @@ const MARKERS = ["circle", "square", "triangle", "diamond", "down"];
 const MARKER_NAMES = { circle: "circles", square: "squares", triangle: "triangles", diamond: "diamonds", down: "down-triangles" };
 const COLOR_NAMES = ["orange", "blue", "green", "vermillion", "purple", "sky blue"];
 
+// Columns of at least 250 px: the 12 px text of a 320 px canvas stays above 9 px when it shrinks.
 const DASHBOARD_STYLE = `
 .nnlib-widget [hidden] { display: none !important; }
 .nnlib-dash-head { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: center;
   font-variant-numeric: tabular-nums; }
 .nnlib-dash-head progress { width: 9rem; accent-color: #0072B2; }
-.nnlib-dash-panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 320px));
-  gap: .5rem 1rem; align-items: start; }
+.nnlib-dash-panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr));
+  gap: .5rem 1rem; align-items: start; max-width: 960px; }
 .nnlib-dash-panels canvas { border-radius: 3px; }
 .nnlib-dash-legend { font-size: .85em; margin: .2rem 0 0; max-width: 320px; }
 .nnlib-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
