@@ -203,8 +203,10 @@ class TrainingDashboard(Callback):
         Grid points per axis of the decision map (2 to 200; default 40).
     max_frames : int
         Epochs kept for the replay after training (2 to 200; default 40).
+    max_points : int
+        Data points drawn on the map, the first ones of ``X`` (default 300: enough to see the data).
     display : bool
-        Show the dashboard in the notebook when training begins (False in tests and scripts).
+        Show the dashboard in the notebook when training begins (only inside IPython or Jupyter).
     clock : callable
         Time source, for tests.
 
@@ -277,6 +279,7 @@ class TrainingDashboard(Callback):
 
     # --- what the widget shows ---------------------------------------------------------
     def _ipython_display_(self) -> None:
+        """``dashboard`` alone at the end of a cell shows it (again)."""
         if self.widget is not None:
             from IPython.display import display
 
@@ -301,7 +304,7 @@ class TrainingDashboard(Callback):
                 self.widget.history = {k: [] for k in _KEYS}
                 self.widget.grid, self.widget.frame_ends, self.widget.frame_grids = b"", [], b""
                 self.widget.map = {} if self._map is None else self._map.info
-            if self.display:
+            if self.display and _in_ipython():
                 self._ipython_display_()
         self.seconds = self.clock() - started
 
@@ -371,6 +374,15 @@ class TrainingDashboard(Callback):
             self.widget.send(message, buffers or None)
         self.n_updates += 1
         self.throttle.record(started)
+
+
+def _in_ipython() -> bool:
+    """Is there a notebook (or IPython) to show the widget in? A plain script gets no printed repr."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
 
 
 def _make_widget():
