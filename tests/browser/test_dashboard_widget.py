@@ -85,6 +85,7 @@ def test_the_recorded_state_draws_the_curves_the_map_and_the_numbers(browser, es
             labels[0].startswith("Loss per epoch, 60 epochs so far: training") and "Points: training data" in labels[2]
         )
         assert page.locator("img").count() == 0  # canvases only: never a broken-image icon
+        assert page.inner_text("[aria-live]") == ""  # a saved page announces nothing on load
         assert not log.problems(), log.problems()
     finally:
         context.close()
@@ -193,6 +194,8 @@ def test_it_waits_for_the_first_epoch_then_draws_what_the_kernel_sends(browser, 
         )
         page.get_by_role("slider", name="replay: epoch").wait_for()
         assert "done: 60 of 60 epochs" in page.inner_text(".nnlib-dash-status")
+        page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
+        assert page.inner_text("[aria-live]").startswith("Training finished after 60 epochs. loss ")
         assert not log.problems(), log.problems()
     finally:
         context.close()

@@ -301,7 +301,7 @@ function render({ model, el }) {
   // what is shown
   const S = { run: 0, status: "waiting", epochs: 0, hist: {}, map: {}, grid: new Uint8Array(0),
     frameEnds: [], frameGrids: new Uint8Array(0), frame: null, progress: null };
-  let draws = 0, pending = false, timer = null, announced = "";
+  let draws = 0, pending = false, timer = null, announced = "", watched = false;
 
   // the page: status line with a progress bar, the panels, the map's key, the replay controls
   const progressId = `nnlib-dash-progress-${Math.random().toString(36).slice(2, 9)}`;
@@ -472,9 +472,10 @@ function render({ model, el }) {
       legend.textContent = mapKey();
     }
 
-    // a screen reader hears the end of training once, not every redraw
+    // a screen reader hears the end of a fit it watched, once, not every redraw (nor a saved page's)
+    if (S.status === "training") watched = true;
     const finished = !replaying || S.frame === S.frameEnds.length - 1;
-    if ((S.status === "done" || S.status === "stopped") && finished) {
+    if (watched && (S.status === "done" || S.status === "stopped") && finished) {
       const news = `Training ${S.status === "done" ? "finished" : "stopped early"} after ${current} epochs. ${shown.join(", ")}.`;
       if (news !== announced) live.textContent = announced = news;
     }
