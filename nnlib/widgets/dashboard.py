@@ -14,7 +14,7 @@ numbers, and only what changed since the last update:
 * during a long epoch, how far into it training is.
 
 When to send is the :class:`Throttle`'s decision: the first epoch at once, then one
-update every ``min_interval`` seconds (0.2 s), stretched while an update would cost more
+update every ``min_interval`` seconds (0.25 s), stretched while an update would cost more
 than ``budget`` (5 %) of the time between two, but never beyond ``max_interval`` (0.4 s):
 so at least 2 updates a second whatever the network. The end of training is always sent.
 
@@ -64,7 +64,7 @@ class Throttle:
 
     def __init__(
         self,
-        min_interval: float = 0.2,
+        min_interval: float = 0.25,
         max_interval: float = 0.4,
         budget: float = 0.05,
         clock: Callable[[], float] = time.perf_counter,
@@ -221,7 +221,7 @@ class TrainingDashboard(Callback):
         X=None,
         y=None,
         *,
-        min_interval: float = 0.2,
+        min_interval: float = 0.25,
         max_interval: float = 0.4,
         budget: float = 0.05,
         resolution: int = 40,

@@ -82,6 +82,19 @@ const fmtTick = (v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? 
 
 // --- drawing -----------------------------------------------------------------------------
 
+/**
+ * The canvas's context in CSS pixels, cleared. The canvas is sized (setupCanvas) only when its size
+ * or the screen's pixel density changed: resizing it at every redraw costs more than the drawing.
+ */
+function context(canvas, W, H) {
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(W * ratio) || canvas.height !== Math.round(H * ratio)) return setupCanvas(canvas, W, H);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, W, H);
+  return ctx;
+}
+
 /** Colours of the two curves, 3:1 contrast or more on the background in either mode. */
 function lineColors(pal) {
   return pal.dark ? { train: COLORS.skyBlue, val: COLORS.orange } : { train: COLORS.blue, val: "#B36B00" };
@@ -141,7 +154,7 @@ function drawWaiting(ctx, pal, box, text) {
  */
 function drawCurves(canvas, pal, { title, ylabel, series, epochs, n, xmax, ytop, yfmt, waiting, legendAt = "top" }) {
   const [W, H] = CURVE_SIZE;
-  const ctx = setupCanvas(canvas, W, H);
+  const ctx = context(canvas, W, H);
   ctx.fillStyle = pal.background;
   ctx.fillRect(0, 0, W, H);
   const box = { x0: 52, y0: 26, w: W - 52 - 12, h: H - 26 - 40 };
@@ -235,7 +248,7 @@ function drawClassMap(ctx, pal, bytes, r, x, y, w, h) {
 /** The decision map: the grid of outputs (if any yet) and the data points on top. */
 function drawDecision(canvas, pal, map, grid, waiting) {
   const [W, H] = MAP_SIZE;
-  const ctx = setupCanvas(canvas, W, H);
+  const ctx = context(canvas, W, H);
   ctx.fillStyle = pal.background;
   ctx.fillRect(0, 0, W, H);
   const r = map.resolution;
