@@ -476,3 +476,9 @@ def test_chapter_notebook_saves_the_playgrounds_state(tmp_path):
         assert len(saved["_history"]["epoch"]) == saved["_epoch"] + 1
         assert saved["_data"]["x_train"] and saved["_params"]["weights"] and saved["_shuffle_rng"]["state"]
         assert "class Trainer" in saved["_esm"]
+    models = state
+    dashboards = [
+        m["state"] for m in models.values() if m["state"].get("_anywidget_id", "").endswith(".DashboardWidget")
+    ]
+    assert len(dashboards) == 1 and dashboards[0]["status"] == "done"  # the dashboard keeps its final state
+    assert len(dashboards[0]["history"]["epoch"]) == 60 and len(dashboards[0]["frame_ends"]) >= 2

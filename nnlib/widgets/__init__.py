@@ -1,7 +1,8 @@
 """Widgets: live, interactive views for the notebook, on top of nnlib's core, data and plots.
 
 - ``nnlib.widgets.playground``: the TensorFlow-Playground-style playground;
-- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs;
+- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs (its anywidget
+  is ``nnlib.widgets.dashboard_widget``);
 - ``nnlib.widgets.explorers``: ``NeuronExplorer``, ``ActivationExplorer`` and
   ``LossSurfaceExplorer``, anywidgets whose front ends compute what they draw, so that
   they are live on the website too, without a kernel;
