@@ -210,9 +210,11 @@ class TrainingDashboard(Callback):
     clock : callable
         Time source, for tests.
 
-    After training, :attr:`n_updates` counts the updates sent (the last one included),
-    :attr:`seconds` is the time the dashboard took in all, :attr:`frames` holds the replay
-    (``(history length, grid bytes)`` pairs) and :attr:`widget` is the anywidget (None when
+    Notes
+    -----
+    After training, ``n_updates`` counts the updates sent (the last one included),
+    ``seconds`` is the time the dashboard took in all, ``frames`` holds the replay
+    (``(history length, grid bytes)`` pairs) and ``widget`` is the anywidget (None when
     anywidget is not installed).
     """
 

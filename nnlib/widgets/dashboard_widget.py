@@ -5,19 +5,19 @@ notebook keeps (and the book's website shows without a kernel); during a fit,
 :class:`~nnlib.widgets.dashboard.TrainingDashboard` sends the changes in between as
 custom messages, which the front end (``static/dashboard.js``) adds to what it has:
 
-=============  =====================================================================
-``run``        counts the fits; a new value starts the picture afresh
-``status``     ``"waiting"``, ``"training"``, ``"done"`` or ``"stopped"`` (early)
-``epochs``     the planned number of epochs (the x range of the curves)
-``history``    ``{"epoch": [...], "loss": [...], "accuracy": [...], "val_loss": [...],
-               "val_accuracy": [...]}``; NaN is ``null``; complete at the end of a fit
-``map``        the decision map's set-up, ``{}`` without one: ``kind`` (``"scalar"`` or
-               ``"classes"``), ``resolution``, ``xlim``, ``ylim``, ``range`` or
-               ``classes``, and the points ``x``, ``y`` with ``labels`` or ``values``
-``grid``       the latest grid of outputs, bytes (see ``dashboard._DecisionGrid``)
-``frame_ends`` for the replay: the history's length at each recorded epoch
-``frame_grids`` the grids of those epochs, one after the other
-=============  =====================================================================
+================  =====================================================================
+``run``           counts the fits; a new value starts the picture afresh
+``status``        ``"waiting"``, ``"training"``, ``"done"`` or ``"stopped"`` (early)
+``epochs``        the planned number of epochs (the x range of the curves)
+``history``       ``{"epoch": [...], "loss": [...], "accuracy": [...], "val_loss": [...],
+                  "val_accuracy": [...]}``; NaN is ``null``; complete at the end of a fit
+``map``           the decision map's set-up, ``{}`` without one: ``kind`` (``"scalar"`` or
+                  ``"classes"``), ``resolution``, ``xlim``, ``ylim``, ``range`` or
+                  ``classes``, and the points ``x``, ``y`` with ``labels`` or ``values``
+``grid``          the latest grid of outputs, bytes (see ``dashboard._DecisionGrid``)
+``frame_ends``    for the replay: the history's length at each recorded epoch
+``frame_grids``   the grids of those epochs, one after the other
+================  =====================================================================
 
 Messages during a fit: ``{"type": "update", "start": i, "history": {key: new entries}}``
 with the new grid as a binary buffer, and ``{"type": "progress", "epoch": e, "batch": b,

@@ -242,7 +242,7 @@ class BackpropInspector(anywidget.AnyWidget):
     Parameters
     ----------
     trace : BackpropTrace
-        What :func:`nnlib.plot.trace_backprop` returned.
+        What :func:`nnlib.plot.backprop.trace_backprop` returned.
     example : int or None
         The example shown first (0-based), or None for the whole batch.
     layer : int, optional

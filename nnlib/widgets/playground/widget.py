@@ -5,7 +5,7 @@
 
 Press Play and watch the network learn: the big map is the network's output over
 the plane, the small maps what every neuron computes, the lines between them the
-weights (width ~ |w|, blue positive, vermillion negative).
+weights (width ~ ``|w|``, blue positive, vermillion negative).
 
 :class:`Playground` is an `anywidget <https://anywidget.dev>`_. Its front end,
 ``nnlib/widgets/static/playground.js``, draws every picture and computes every heat
@@ -73,11 +73,13 @@ class Playground(anywidget.AnyWidget):
     ----------
     settings : Settings, str or None
         A :class:`~nnlib.widgets.playground.settings.Settings`, a settings string
-        (:meth:`Settings.to_string`) or a TensorFlow Playground URL. Problems in a
+        (:meth:`~nnlib.widgets.playground.settings.Settings.to_string`) or a TensorFlow Playground URL. Problems in a
         string are skipped and shown in the status line.
     epochs : int
         Epochs to train before the widget is shown (so a saved notebook shows a trained map).
 
+    Notes
+    -----
     The buttons of the page call the methods of the same names: :meth:`play`,
     :meth:`pause`, :meth:`step`, :meth:`reset`, :meth:`regenerate`, :meth:`load` and
     :meth:`change` (one or more settings). Called from a cell, they act the same way,
