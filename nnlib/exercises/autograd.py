@@ -896,28 +896,28 @@ MLP_CASES = [
 ]
 
 
-def _rows_not_columns(x, params):
+def _rows_not_columns(x: Sequence[Any], params: Sequence[Any]) -> list:
     a = list(x)
     for W, b in params:
         a = [neuron_reference(a, W[k], b[k]) for k in range(len(b))]
     return a
 
 
-def _same_input(x, params):
+def _same_input(x: Sequence[Any], params: Sequence[Any]) -> list:
     out: list = list(x)
     for W, b in params:
         out = [neuron_reference(list(x), [row[k] for row in W], b[k]) for k in range(len(b))]
     return out
 
 
-def _column_length_from_b(x, params):
+def _column_length_from_b(x: Sequence[Any], params: Sequence[Any]) -> list:
     a = list(x)
     for W, b in params:
         a = [neuron_reference(a, [W[j][k] for j in range(len(b))], b[k]) for k in range(len(b))]
     return a
 
 
-def _first_layer_only(x, params):
+def _first_layer_only(x: Sequence[Any], params: Sequence[Any]) -> list:
     W, b = params[0]
     return [neuron_reference(list(x), [row[k] for row in W], b[k]) for k in range(len(b))]
 
