@@ -128,6 +128,11 @@ def _is_node(x: object) -> bool:
 class Value:
     """A number that remembers how it was computed: a node of the computation graph.
 
+    After :func:`backward` (or ``root.backward()``), ``grad`` holds ``dC/d(this)`` for
+    the root ``C``. Operations: ``+ - * /`` with Values or numbers, ``** k`` with a
+    number ``k``, unary ``-``, and :meth:`exp`, :meth:`log`, :meth:`tanh`,
+    :meth:`sigmoid`, :meth:`relu`.
+
     Parameters
     ----------
     data : float
@@ -140,11 +145,6 @@ class Value:
         The operation that made it (``"+"``, ``"tanh"``, ...), for printing and drawing.
     label : str
         A name such as ``"w"``, for printing and drawing.
-
-    After :func:`backward` (or ``root.backward()``), ``grad`` holds ``dC/d(this)`` for
-    the root ``C``. Operations: ``+ - * /`` with Values or numbers, ``** k`` with a
-    number ``k``, unary ``-``, and :meth:`exp`, :meth:`log`, :meth:`tanh`,
-    :meth:`sigmoid`, :meth:`relu`.
     """
 
     def __init__(
@@ -230,22 +230,27 @@ class Value:
         return Value._node(f"**{k:g}", power_rule, (self,), k)
 
     def exp(self) -> Value:
+        """e to the power of this Value (exp_rule)."""
         if self.data > _EXP_MAX:
             raise OverflowError(f"Value.exp: exp({self.data!r}) is larger than the largest float (input <= 709.78)")
         return Value._node("exp", exp_rule, (self,))
 
     def log(self) -> Value:
+        """The natural logarithm of this positive Value (log_rule)."""
         if self.data <= 0:
             raise ValueError(f"Value.log expected a positive number, got {self.data!r}")
         return Value._node("log", log_rule, (self,))
 
     def tanh(self) -> Value:
+        """The hyperbolic tangent of this Value (tanh_rule)."""
         return Value._node("tanh", tanh_rule, (self,))
 
     def sigmoid(self) -> Value:
+        """The logistic sigmoid of this Value (sigmoid_rule)."""
         return Value._node("sigmoid", sigmoid_rule, (self,))
 
     def relu(self) -> Value:
+        """max(this Value, 0) (relu_rule)."""
         return Value._node("relu", relu_rule, (self,))
 
     def backward(self) -> None:
@@ -367,13 +372,6 @@ def _unbroadcast(G: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 class Tensor:
     """An array that remembers how it was computed: the array version of :class:`Value`.
 
-    Parameters
-    ----------
-    data : array_like of numbers
-        The array (copied, as float64).
-    label : str
-        A name such as ``"W1"``, for printing.
-
     Each operation keeps, for each parent, a function ``rule(G) -> dC/d(parent)`` that
     receives the gradient ``G = dC/d(result)`` (the shape of the result) and returns the
     parent's share (the shape of the parent)::
@@ -387,6 +385,13 @@ class Tensor:
     ``** k`` with a number ``k``, unary ``-``, :meth:`exp`, :meth:`log`, :meth:`tanh`,
     :meth:`sigmoid`, :meth:`relu`, :meth:`sum` and :meth:`mean` (of all entries or along
     one axis).
+
+    Parameters
+    ----------
+    data : array_like of numbers
+        The array (copied, as float64).
+    label : str
+        A name such as ``"W1"``, for printing.
     """
 
     def __init__(self, data: Any, label: str = "") -> None:
@@ -421,14 +426,15 @@ class Tensor:
     # --- operations ----------------------------------------------------------------------
     def __matmul__(self, other: Any) -> Tensor:
         A, W = self, _as_tensor(other, "@")
-        if A.data.ndim != 2 or W.data.ndim != 2 or A.shape[1] != W.shape[0]:
-            raise ValueError(f"Tensor @ Tensor expected shapes (n, k) @ (k, m), got {A.shape} @ {W.shape}")
-        return Tensor._node(
-            "@",
-            A.data @ W.data,
-            (A, W),
-            (lambda G: G @ W.data.T, lambda G: A.data.T @ G),  # dC/dA = G W^T (BP2), dC/dW = A^T G (BP4)
-        )
+        _check_product(A.shape, W.shape)
+
+        def to_A(G: np.ndarray) -> np.ndarray:  # dC/dA = G W^T: the product in BP2
+            return G @ W.data.T
+
+        def to_W(G: np.ndarray) -> np.ndarray:  # dC/dW = A^T G: BP4
+            return A.data.T @ G
+
+        return Tensor._node("@", A.data @ W.data, (A, W), (to_A, to_W))
 
     def __add__(self, other: Any) -> Tensor:
         return _elementwise("+", self, _as_tensor(other, "+"), np.add, lambda G, a, b: G, lambda G, a, b: G)
@@ -478,23 +484,28 @@ class Tensor:
         return Tensor._node(op, out, (self,), (lambda G: rule(G, out),))
 
     def exp(self) -> Tensor:
+        """e to the power of every entry; each entry receives G * exp(entry)."""
         if np.any(self.data > _EXP_MAX):
             raise OverflowError("Tensor.exp: an entry is above 709.78, whose exp is larger than the largest float")
         return self._unary("exp", np.exp(self.data), lambda G, out: G * out)
 
     def log(self) -> Tensor:
+        """The natural logarithm of every (positive) entry; each entry receives G / entry."""
         if np.any(self.data <= 0):
             raise ValueError(f"Tensor.log expected positive entries, got a minimum of {self.data.min()!r}")
         A = self.data
         return self._unary("log", np.log(A), lambda G, out: G / A)
 
     def tanh(self) -> Tensor:
+        """tanh of every entry; each entry receives G * (1 - tanh(entry)^2)."""
         return self._unary("tanh", np.tanh(self.data), lambda G, out: G * (1.0 - out**2))
 
     def sigmoid(self) -> Tensor:
+        """The sigmoid of every entry; each entry receives G * s * (1 - s), s its sigmoid."""
         return self._unary("sigmoid", 0.5 * np.tanh(0.5 * self.data) + 0.5, lambda G, out: G * out * (1.0 - out))
 
     def relu(self) -> Tensor:
+        """max(entry, 0) for every entry; an entry receives G where it is positive, else 0."""
         A = self.data
         return self._unary("relu", np.maximum(A, 0.0), lambda G, out: G * (A > 0))
 
@@ -553,6 +564,11 @@ def _as_tensor(x: Any, op: str) -> Tensor:
         return Tensor(x)
     except TypeError:
         raise TypeError(f"Tensor {op} expected a Tensor, an array or a number, got {type(x).__name__}") from None
+
+
+def _check_product(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    if len(a) != 2 or len(b) != 2 or a[1] != b[0]:
+        raise ValueError(f"Tensor @ Tensor expected shapes (n, k) @ (k, m), got {a} @ {b}")
 
 
 def _check_axis(axis: int | None, ndim: int, who: str) -> int | None:
