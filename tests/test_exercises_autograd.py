@@ -264,6 +264,67 @@ def _mlp_indices_swapped(x, params):
     return a
 
 
+def _topo_returns_visited(root):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return visited
+
+
+def _topo_first_parent_only(root):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents[:1]:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def _backward_times_node(root):
+    root.grad = 1.0
+    for node in reversed(topological_order(root)):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node
+
+
+def _backward_numpy_grad(root):
+    root.grad = 1.0
+    for node in reversed(topological_order(root)):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += np.array([local * node.grad])
+
+
+def _neuron_numbers_for_weights(x, w, b):
+    z = b
+    for w_j, x_j in zip(w, x):
+        z = z + w_j.data * x_j
+    return z.sigmoid()
+
+
+def _mlp_every_layer(x, params):
+    a, outputs = x, []
+    for W, b in params:
+        a = [neuron(a, [row[k] for row in W], b[k]) for k in range(len(b))]
+        outputs.append(a)
+    return outputs
+
+
+def _mlp_rewrapped(x, params):
+    return [autograd.Value(a.data) for a in mlp(x, params)]
+
+
 def _update_variant(*, zero=True, zero_first=False, sign=-1.0, with_lr=True):
     def update(params, lr):
         for p in params:
@@ -291,7 +352,14 @@ WRONG_ANSWERS = {
     "local-not-tuple": _rules(tanh=lambda a: (math.tanh(a), 1 - math.tanh(a) ** 2)),
     "result-only": _rules(power=lambda a, k: a**k),
     "local-count": _rules(power=lambda a, k: (a**k, (k * a ** (k - 1), a**k * math.log(abs(a))))),
+    "rule-structure": _rules(mul=lambda a, b: (a * b, b, a)),
+    "rule-result": _rules(mul=lambda a, b: (a + b, (b, a))),
     # topological order
+    "returned-set": lambda: check.topological_order(_topo_returns_visited),
+    "order-not-a-list": lambda: check.topological_order(lambda root: reversed(topological_order(root))),
+    "foreign": lambda: check.topological_order(lambda root: [n.label for n in topological_order(root)]),
+    "missing": lambda: check.topological_order(_topo_first_parent_only),
+    "raised": lambda: check.topological_order(lambda root: root.children),
     "duplicates": lambda: check.topological_order(_topo_without_visited),
     "reversed": lambda: check.topological_order(_topo_preorder),
     "compared-by-value": lambda: check.topological_order(_topo_visited_by_value),
@@ -306,13 +374,20 @@ WRONG_ANSWERS = {
     "assigned": lambda: check.backward(_backward_variant(accumulate=False)),
     "no-chain": lambda: check.backward(_backward_variant(chain=False)),
     "naive-recursion": lambda: check.backward(_backward_naive_recursion),
+    "times-node": lambda: check.backward(_backward_times_node),
+    "not-numbers": lambda: check.backward(_backward_numpy_grad),
+    "not-callable": lambda: check.backward("backward"),
     # neuron
     "no-bias": lambda: check.neuron(_neuron_variant(bias=False)),
     "no-activation": lambda: check.neuron(_neuron_variant(activation=None)),
     "tanh": lambda: check.neuron(_neuron_variant(activation="tanh")),
     "graph-cut": lambda: check.neuron(_neuron_from_numbers),
     "not-a-value": lambda: check.neuron(_neuron_returns_float),
+    "neuron-gradients": lambda: check.neuron(_neuron_numbers_for_weights),
+    "neuron-structure": lambda: check.neuron(lambda x, w, b: (neuron(x, w, b).parents[0], neuron(x, w, b))),
     # network
+    "mlp-structure": lambda: check.mlp(_mlp_every_layer),
+    "mlp-gradients": lambda: check.mlp(_mlp_rewrapped),
     "rows-not-columns": lambda: check.mlp(_mlp_rows),
     "same-input": lambda: check.mlp(_mlp_same_input),
     "first-layer-only": lambda: check.mlp(_mlp_return_in_loop),

@@ -332,8 +332,9 @@ def _check_rule(name: str, fn: Callable | None, exercise: str = "ex-autograd-rul
                 case=shown,
                 expected=expected,
                 received=got,
-                hint_id="structure",
-                hint="Return two things: `return result, (d_1, ...)`.",
+                hint_id="rule-structure",
+                hint="Return two things, the result and a tuple: `return a + b, (1.0, 1.0)` is a pair. Without "
+                "the inner parentheses, `return a + b, 1.0, 1.0` is a triple.",
             )
         result, theirs = got
         if _is_number(theirs):
@@ -366,7 +367,7 @@ def _check_rule(name: str, fn: Callable | None, exercise: str = "ex-autograd-rul
                 case=shown,
                 expected=expected,
                 received=got,
-                hint_id="result",
+                hint_id="rule-result",
                 hint=f"The first item is the operation's value, {RULE_FORMULA[name]}.",
             )
         if not _close(list(theirs), local):
@@ -461,10 +462,17 @@ def _order_problem(got: Any, root: Value, nodes: list[Value]) -> tuple[str, str,
     """What is wrong with ``got`` as a topological order of ``nodes`` (None: nothing)."""
     if got is None:
         return "Your function returned None.", "returned-none", "Did you forget to `return` the list?"
+    if isinstance(got, (set, frozenset)):
+        return (
+            "Your function returned a set.",
+            "returned-set",
+            "A set has no order (is it your set of visited nodes?). Return the list `order`, to which each "
+            "node is appended after its parents.",
+        )
     if not isinstance(got, (list, tuple)):
         return (
             f"Return a list of nodes, not a {type(got).__name__}.",
-            "not-a-list",
+            "order-not-a-list",
             "Collect the nodes in a list (`order.append(node)`) and return that list.",
         )
     ids = {id(n) for n in nodes}
@@ -638,12 +646,16 @@ def backward(fn: Callable | None) -> Verdict:
             return _raised(exercise, got, shown)
         expected = graph.numerical_gradient()
         if not all(_is_number(g) for g in got):
+            node = any(_is_node(g) for g in got)
             return core.wrong(
                 exercise,
                 "Some `.grad` is not a number after your backward pass." + note,
                 case=shown,
-                hint_id="not-numbers",
-                hint="Each `.grad` holds one number, dC/d(node): add products of numbers to it.",
+                hint_id="times-node" if node else "not-numbers",
+                hint="A `.grad` became a Value: you multiplied by the node itself. Multiply by its gradient, "
+                "`local * node.grad`."
+                if node
+                else "Each `.grad` holds one number, dC/d(node): add products of numbers to it.",
             )
         if _close(got, expected):
             continue
@@ -780,7 +792,7 @@ def neuron(fn: Callable | None) -> Verdict:
                 case=shown,
                 expected=_sig(expected),
                 received=got,
-                hint_id="not-a-value" if number else "structure",
+                hint_id="not-a-value" if number else "neuron-structure",
                 hint="Compute with the Values themselves (`w[j] * x[j]`, `+`, `.sigmoid()`), not with their "
                 "`.data`: only then does the result remember how it was made."
                 if number
@@ -819,7 +831,7 @@ def neuron(fn: Callable | None) -> Verdict:
                 case=shown,
                 expected=[_sig(v) for v in expected_grads],
                 received=[float(g) for g in grads],
-                hint_id="graph-cut" if cut else "gradients",
+                hint_id="graph-cut" if cut else "neuron-gradients",
                 hint="The result was computed from numbers (`.data`) and wrapped in a new Value, which has no "
                 "parents, so the graph is cut. Build it from the Values themselves: `w[j] * x[j]`, `+`, "
                 "`.sigmoid()`."
@@ -1008,14 +1020,18 @@ def mlp(fn: Callable | None) -> Verdict:
                 hint="Return the list of the last layer's outputs, even when that layer has one neuron.",
             )
         if not isinstance(got, (list, tuple)) or not all(_is_node(a) for a in got):
+            what = type(got).__name__
+            if isinstance(got, (list, tuple)) and got:
+                what += f" of {type(got[0]).__name__}s"
             return core.wrong(
                 exercise,
-                f"Return a list of Values, one per output neuron; got {type(got).__name__}." + note,
+                f"Return a list of Values, one per output neuron; got a {what}." + note,
                 case=shown,
                 expected=[_sig(v) for v in expected],
                 received=got,
-                hint_id="structure",
-                hint="Each layer makes a list of Values; return the last layer's list.",
+                hint_id="mlp-structure",
+                hint="Each layer makes a list of Values; return the last layer's list (not a list of every "
+                "layer's lists).",
             )
         data = [a.data for a in got]
         if not _close(data, expected):
@@ -1049,7 +1065,7 @@ def mlp(fn: Callable | None) -> Verdict:
                 exercise,
                 "The outputs are right, but the gradients of the weights are not." + note,
                 case=shown,
-                hint_id="gradients",
+                hint_id="mlp-gradients",
                 hint="Build every output from the weight and bias Values with Value operations (your neuron), "
                 "so that the backward pass can reach them.",
             )
