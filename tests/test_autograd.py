@@ -218,6 +218,7 @@ TENSOR_OPS = [
     ("sub with broadcasting", lambda a, r: a - r, [A23, ROW]),
     ("rsub", lambda a: 1.0 - a, [A23]),
     ("mul with broadcasting", lambda a, c: a * c, [A23, COL]),
+    ("rmul", lambda a: 3.0 * a, [A23]),
     ("div", lambda a, p: a / p, [A23, POS]),
     ("rdiv", lambda p: 2.0 / p, [POS]),
     ("neg", lambda a: -a, [A23]),

@@ -128,6 +128,17 @@ def test_bad_roots_are_refused():
         graph_trace(big)
 
 
+def test_the_layout_refuses_what_is_not_a_topological_order():
+    x = Value(1.0)
+    y = x * 2
+    with pytest.raises(ValueError, match="node 0 comes before one of its parents"):
+        graph_layout([y, y.parents[1], x])
+    with pytest.raises(ValueError, match="got none"):
+        graph_layout([])
+    with pytest.raises(TypeError, match="got float at position 1"):
+        graph_layout([x, 2.0])
+
+
 def test_draw_graph_shows_every_value_and_gradient():
     C = neuron_cost()
     ax = draw_graph(C, title="a neuron")

@@ -66,7 +66,20 @@ def graph_layout(nodes: list) -> list[tuple[int, float]]:
     node starts at the mean row of the nodes that use it, and the nodes of a column are then
     pushed apart to at least one row from each other.
     """
-    index = {id(n): i for i, n in enumerate(nodes)}
+    nodes = list(nodes)
+    if not nodes:
+        raise ValueError("graph_layout expected the nodes of a graph in topological order, got none")
+    index: dict[int, int] = {}
+    for i, node in enumerate(nodes):
+        if not hasattr(node, "parents"):
+            raise TypeError(f"graph_layout expected nodes (Values), got {type(node).__name__} at position {i}")
+        for parent in node.parents:
+            if id(parent) not in index:
+                raise ValueError(
+                    f"graph_layout expected a topological order (every node after its parents), "
+                    f"but node {i} comes before one of its parents"
+                )
+        index[id(node)] = i
     users: list[list[int]] = [[] for _ in nodes]
     for i, node in enumerate(nodes):
         for parent in node.parents:
