@@ -86,11 +86,13 @@ vendor: venv
 
 # Notebooks are executed with jupyter-cache (_config.yml: execute_notebooks: cache), which
 # re-runs a notebook only when its code changed. The cache cannot see nnlib, so it is
-# emptied whenever nnlib's source or the pinned environment changes. A failed build
+# emptied whenever nnlib's source or the pinned environment changes; that includes the
+# widgets' front ends (nnlib/widgets/static/*.js), which the executed notebooks keep in
+# their saved widget state, so the website shows the current ones. A failed build
 # drops Sphinx's saved environment, so the next build reports the same warnings again
 # instead of skipping the pages that caused them.
 site: venv vendor
-	@key=$$( { find nnlib -type f \( -name '*.py' -o -name '*.mplstyle' -o -name '*.npz' \) \
+	@key=$$( { find nnlib -type f \( -name '*.py' -o -name '*.mplstyle' -o -name '*.npz' -o -name '*.js' \) \
 	             -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum; \
 	           sha256sum requirements.lock.txt; } | sha256sum | cut -d' ' -f1); \
 	if [ "$$(cat $(CACHE_STAMP) 2>/dev/null)" != "$$key" ]; then \

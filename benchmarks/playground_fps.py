@@ -1,25 +1,51 @@
-"""How many playground updates per second: one training epoch plus redrawing every view.
+"""How many playground updates per second: one training epoch, shown.
 
-Drives the playground headlessly, exactly as its play loop does: creates the
-widget for the TF Playground example URL and calls ``Playground.update()``
-(one epoch, update every view, render the figure with Agg, encode it and put
-the bytes into the ``ipywidgets.Image``). Prints the median time of one
-update and the updates per second; the target is >= 20 updates/s (< 50 ms).
+Three ways, for TensorFlow Playground's default set-up (its example URL), each printed
+with the median over several runs and its ratio to the reference measured in the same run:
 
-    python benchmarks/playground_fps.py [--updates 200] [--url URL]
+* ``reference``: the old Python-only picture, no browser. One epoch with nnlib, then the
+  static matplotlib figure of :mod:`nnlib.widgets.playground.figure` updated and encoded
+  as a PNG: what the old ipywidgets playground did for every update before sending the
+  image to the page (it had a blitting cache and sent JPEGs while playing, so it was
+  somewhat faster than this; the README's earlier figure for it was 89 updates/s).
+* ``lab``: the widget live in JupyterLab with a Python kernel. Starts ``jupyter lab`` on
+  127.0.0.1 (no browser, a random token, a temporary root folder holding a one-cell
+  notebook that shows a ``Playground``), opens it in Debian's chromium with Playwright,
+  runs the cell, presses Play and counts the epochs Python trained and the page received
+  over a few seconds (the widget's ``data-epoch``), and the frames drawn (``data-frames``).
+* ``page``: the same front end with no kernel (``tests/browser/_browser.widget_page``):
+  engine.js trains in the page.
+
+    python benchmarks/playground_fps.py [--runs 5] [--seconds 3] [--only reference,lab,page]
+
+The target for both browser modes is >= 60 updates (epochs) per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import secrets
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from nnlib.widgets.playground import Playground  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from nnlib.widgets.esm import bundle
+from nnlib.widgets.playground import Playground, Settings, Trainer
+from nnlib.widgets.playground.figure import PlaygroundFigure
 
 EXAMPLE_URL = (
     "https://playground.tensorflow.org/#activation=tanh&batchSize=10&dataset=circle"
@@ -28,40 +54,187 @@ EXAMPLE_URL = (
     "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false"
     "&collectStats=false&problem=classification&initZero=false&hideText=false"
 )
+EPOCH = "() => Number(document.querySelector('.nnlib-pg-widget').dataset.epoch)"
+FRAMES = "() => Number(document.querySelector('.nnlib-pg-widget').dataset.frames || 0)"
 
 
-def measure(pg: Playground, updates: int) -> list[float]:
-    """Seconds taken by each of ``updates`` calls of the play loop's update function."""
-    times = []
-    for _ in range(updates):
+# --- the reference: Python only -------------------------------------------------------------
+def reference(updates: int) -> list[float]:
+    """Updates per second of (epoch + matplotlib figure + PNG), in batches of ``updates``."""
+    core = Trainer(Settings.from_tf_url(EXAMPLE_URL))
+    figure = PlaygroundFigure(core)
+    rates = []
+    for _ in range(3):
         start = time.perf_counter()
-        pg.update()
-        times.append(time.perf_counter() - start)
-    return times
+        for _ in range(updates):
+            core.step(1)
+            figure.update(core)
+            figure.render()
+        rates.append(updates / (time.perf_counter() - start))
+    return rates
 
 
+# --- the browser: count epochs while playing -----------------------------------------------
+def play_and_count(page, runs: int, seconds: float) -> tuple[list[float], list[float]]:
+    """Press Play, count epochs and frames per second over ``seconds``, Pause; ``runs`` times."""
+    play = page.locator(".nnlib-pg-widget button.nnlib-primary")
+    epochs, frames = [], []
+    for _ in range(runs):
+        play.click()  # Play
+        page.wait_for_function(f"e => ({EPOCH})() > e + 5", arg=page.evaluate(EPOCH))
+        e0, f0, t0 = page.evaluate(EPOCH), page.evaluate(FRAMES), time.perf_counter()
+        page.wait_for_timeout(seconds * 1000)
+        e1, f1, t1 = page.evaluate(EPOCH), page.evaluate(FRAMES), time.perf_counter()
+        play.click()  # Pause
+        page.wait_for_timeout(300)
+        epochs.append((e1 - e0) / (t1 - t0))
+        frames.append((f1 - f0) / (t1 - t0))
+    return epochs, frames
+
+
+def page_mode(browser, runs: int, seconds: float) -> tuple[list[float], list[float]]:
+    from _browser import widget_page
+
+    state = Playground(EXAMPLE_URL).get_state()
+    context, page, log = widget_page(browser, bundle("playground.js"), state)
+    try:
+        page.wait_for_selector(".nnlib-pg-widget[data-engine=browser]")
+        result = play_and_count(page, runs, seconds)
+        if log.problems():
+            print("  page problems:", log.problems())
+        return result
+    finally:
+        context.close()
+
+
+NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "playground",
+            "metadata": {},
+            "outputs": [],
+            "source": f"from nnlib.widgets.playground import Playground\npg = Playground({EXAMPLE_URL!r})\npg",
+        }
+    ],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_first_cell(page) -> None:
+    """Run the notebook's first cell once its kernel is idle (a key press before that is lost)."""
+    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
+    for _ in range(3):
+        page.wait_for_function("() => document.body.innerText.includes('| Idle')")  # the status bar
+        page.click(".jp-Notebook .jp-Cell .cm-content")
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_selector(".nnlib-pg-widget", timeout=30_000)
+            return
+        except Exception:  # playwright's TimeoutError: try again
+            continue
+    raise RuntimeError("JupyterLab did not run the notebook's cell")
+
+
+def lab_mode(browser, runs: int, seconds: float) -> tuple[list[float], list[float]]:
+    token, port = secrets.token_hex(16), free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "bench.ipynb").write_text(json.dumps(NOTEBOOK))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={tmp}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ]
+        log_path = Path(tmp) / "lab.log"
+        with open(log_path, "w") as log_file:
+            server = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                for _ in range(300):
+                    try:
+                        urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+                else:
+                    raise RuntimeError(f"jupyter lab did not start: {log_path.read_text()[-2000:]}")
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                try:
+                    page.goto(f"{base}/lab/tree/bench.ipynb?token={token}")
+                    run_first_cell(page)
+                    page.wait_for_selector(".nnlib-pg-widget[data-engine=python]")
+                    return play_and_count(page, runs, seconds)
+                finally:
+                    context.close()
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+
+
+# --- the report ------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=200)
-    parser.add_argument("--url", default=EXAMPLE_URL)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--updates", type=int, default=100, help="updates per reference batch")
+    parser.add_argument("--only", default="reference,lab,page")
     args = parser.parse_args()
-    pg = Playground(args.url)
-    measure(pg, 10)  # warm-up: caches, first full draw
-    times = measure(pg, args.updates)
-    train = []
-    for _ in range(50):  # the training part alone, for the breakdown
-        start = time.perf_counter()
-        pg.core.step(1)
-        train.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    print(f"set-up: {pg.settings.to_string()}")
-    print(f"{args.updates} updates, {len(pg.image.value) / 1024:.0f} KB per frame ({pg.image.format})")
-    print(
-        f"median update: {median * 1e3:.1f} ms (training epoch {statistics.median(train) * 1e3:.1f} ms, "
-        f"drawing and encoding {(median - statistics.median(train)) * 1e3:.1f} ms); "
-        f"90th percentile {sorted(times)[int(0.9 * len(times))] * 1e3:.1f} ms"
-    )
-    print(f"updates per second (median): {1 / median:.1f}  (target >= 20)")
+    modes = args.only.split(",")
+    print(f"set-up: {Settings.from_tf_url(EXAMPLE_URL).to_string()}")
+    results: dict[str, tuple[list[float], list[float] | None]] = {}
+    if "reference" in modes:
+        results["reference"] = (reference(args.updates), None)
+    if {"lab", "page"} & set(modes):
+        from _browser import CHROMIUM, CHROMIUM_ARGS
+        from playwright.sync_api import sync_playwright
+
+        if CHROMIUM is None:
+            sys.exit("the browser modes need Debian's chromium on PATH")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                if "lab" in modes:
+                    results["lab"] = lab_mode(browser, args.runs, args.seconds)
+                if "page" in modes:
+                    results["page"] = page_mode(browser, args.runs, args.seconds)
+            finally:
+                browser.close()
+    names = {
+        "reference": "reference: Python only, epoch + matplotlib figure + PNG (no browser)",
+        "lab": "live in JupyterLab, training in Python (kernel), drawn in chromium",
+        "page": "no kernel: engine.js trains in the page (chromium)",
+    }
+    ref = statistics.median(results["reference"][0]) if "reference" in results else None
+    print(f"{'updates/s':>10} {'frames/s':>9} {'vs ref':>7}  mode (median of runs; every run)")
+    for mode, (rates, frames) in results.items():
+        median = statistics.median(rates)
+        drawn = f"{statistics.median(frames):9.1f}" if frames else " " * 9
+        ratio = f"{median / ref:6.2f}x" if ref else " " * 7
+        every = " ".join(f"{r:.0f}" for r in rates)
+        print(f"{median:10.1f} {drawn} {ratio}  {names[mode]}  [{every}]")
+    print("updates/s: epochs trained and received per second while playing; frames/s: pictures drawn per second")
+    print("target: >= 60 updates/s in both browser modes")
 
 
 if __name__ == "__main__":

@@ -159,10 +159,10 @@ def fit(
                     history.val_loss.append(ev["loss"])
                     history.val_accuracy.append(ev["accuracy"])
                 if bar is not None:
-                    bar.update(1)
                     shown = {k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss") if history[k]}
-                    if shown:
-                        bar.set_postfix(shown)
+                    if shown:  # drawn by the next refresh: update() refreshes at most every 0.1 s (tqdm's mininterval)
+                        bar.set_postfix(shown, refresh=False)
+                    bar.update(1)
                 for cb in callbacks:
                     cb.on_epoch_end(state)
                 if state.stop:

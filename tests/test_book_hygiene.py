@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 TOC = ROOT / "_toc.yml"
 SKIP_DIRS = {"_build", "_static", "_ext", ".ipynb_checkpoints"}
-INSTALL_URL = "nnlib @ git+https://github.com/nn-from-scratch/nn-from-scratch"
+INSTALL_URL = "nnlib[widgets] @ git+https://github.com/nn-from-scratch/nn-from-scratch"
 FORBIDDEN = ("/work/shared", "../shared")
 
 _EXERCISE_LABEL = re.compile(r"^```+\{exercise\}.*?^:label:\s*(\S+)", re.MULTILINE | re.DOTALL)

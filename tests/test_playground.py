@@ -1,9 +1,12 @@
-"""The playground, driven from Python: settings, TF Playground URLs, training, buttons."""
+"""The playground, driven from Python: settings, TF Playground URLs, training, the saved state,
+and the widget's protocol with its page (the page's messages simulated, no browser).
+
+The front end itself is tested in chromium in ``tests/browser/test_playground_widget.py``.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import base64
+import json
 import warnings
 from pathlib import Path
 
@@ -17,8 +20,9 @@ from nnlib.widgets.playground.features import FEATURES, feature_matrix  # noqa: 
 from nnlib.widgets.playground.settings import Settings, SettingsWarning, load_settings  # noqa: E402
 from nnlib.widgets.playground.trainer import Trainer  # noqa: E402
 
-pytest.importorskip("ipywidgets")
-from nnlib.widgets.playground import Playground  # noqa: E402
+pytest.importorskip("anywidget")
+from nnlib.widgets.playground import Playground, run_experiment  # noqa: E402
+from nnlib.widgets.playground.trainer import STATE_PARTS  # noqa: E402
 
 EXAMPLE_URL = (
     "https://playground.tensorflow.org/#activation=tanh&batchSize=10&dataset=circle"
@@ -208,134 +212,255 @@ def test_divergence_keeps_the_last_good_weights_and_explains():
     assert core.step(2) == 2 and core.message == "" and core.epoch == done + 2
 
 
-def test_grid_outputs_and_frames():
+def test_grid_outputs():
     core = Trainer(Settings(hidden=(3, 2)), resolution=20)
     out, hidden = core.grid_outputs()
     assert out.shape == (20, 20) and [h.shape for h in hidden] == [(20, 20, 3), (20, 20, 2)]
     np.testing.assert_allclose(out.ravel(), core.predict(core.grid)[:, 0])
-    frames = core.record(6, every=2)
-    assert [f.epoch for f in frames] == [0, 2, 4, 6]
-    assert same(frames[-1].params, params(core.net))
 
 
-# --- the widget -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def pg():
-    return Playground(EXAMPLE_URL, epochs=2)
+# --- the saved state: what the page's engine loads -------------------------------------------
+def test_export_state_is_the_engines_json_shape_and_holds_the_run():
+    core = Trainer(Settings(dataset="xor", hidden=(3,), features=("x1", "x2", "x1*x2"), seed=4))
+    core.step(3)
+    state = json.loads(json.dumps(core.export_state(), allow_nan=False))  # plain JSON
+    assert tuple(state) == STATE_PARTS
+    assert state["settings"]["features"] == ["x1", "x2", "x1*x2"] and state["settings"]["hidden"] == [3]
+    assert Settings(**state["settings"]) == core.settings
+    np.testing.assert_array_equal(state["data"]["x_train"], core.X_train)
+    np.testing.assert_array_equal(state["data"]["y_test"], core.y_test.ravel())
+    for W, b, layer in zip(state["params"]["weights"], state["params"]["biases"], core.net.layers):
+        np.testing.assert_array_equal(W, layer.W)  # JSON keeps every bit of a float64
+        np.testing.assert_array_equal(b, layer.b.ravel())
+    assert state["epoch"] == 3 and state["history"]["epoch"] == [0, 1, 2, 3]
+    assert state["history"]["train_loss"] == core.history["train_loss"]
+    rng = core._shuffle_rng.bit_generator.state
+    assert state["shuffle_rng"]["state"] == str(rng["state"]["state"]) and state["message"] == ""
+    assert core.export_state(["epoch", "params"]).keys() == {"epoch", "params"}
 
 
-def test_widget_starts_with_a_picture_and_the_urls_setup(pg):
-    assert pg.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert pg.core.epoch == 2 and pg.settings.hidden == (4, 2)
-    assert pg.controls["learning_rate"].value == 0.03 and pg.controls["activation"].value == "tanh"
-    assert [f for f, box in pg.feature_boxes.items() if box.value] == ["x1", "x2"]
-    assert pg.settings_box.value == pg.settings.to_string()
+@pytest.mark.parametrize("parts, error", [("epoch", TypeError), ([1], TypeError), (["weights"], ValueError)])
+def test_export_state_refuses_unknown_parts(parts, error):
+    with pytest.raises(error, match="export_state"):
+        Trainer(Settings(hidden=(2,))).export_state(parts)
 
 
-def test_buttons_step_reset_and_repeated_clicks(pg):
-    pg.reset()
+# --- the widget and its page: the protocol, driven from Python ----------------------------------
+class Page:
+    """A fake front end: says what the page says, and records every message Python sends back."""
+
+    def __init__(self, pg: Playground) -> None:
+        self.pg, self.received = pg, []
+        pg.send = lambda content, buffers=None: self.received.append(content)
+
+    def say(self, kind: str, **content) -> list[dict]:
+        """Send one message as the page does; returns Python's answers to it."""
+        before = len(self.received)
+        self.pg._handle_custom_msg({"type": kind, **content}, [])
+        return self.received[before:]
+
+    def train(self, view: str = "v1") -> dict:
+        (answer, *rest) = self.say("train", view=view)
+        return answer
+
+
+@pytest.fixture
+def page():
+    return Page(Playground(EXAMPLE_URL, epochs=2))
+
+
+def params_equal(message: dict, net) -> bool:
+    return all(
+        np.array_equal(W, L.W) and np.array_equal(b, L.b.ravel())
+        for W, b, L in zip(message["params"]["weights"], message["params"]["biases"], net.layers)
+    )
+
+
+def test_the_saved_state_is_the_trainers_state():
+    pg = Playground(EXAMPLE_URL, epochs=3)
+    saved = pg.get_state()
+    for part in ("settings", "data", "params", "epoch", "history", "shuffle_rng"):
+        assert saved[f"_{part}"] == pg.core.export_state([part])[part], part
+    assert saved["_epoch"] == 3 and len(saved["_history"]["epoch"]) == 4
+    assert "export default" in saved["_esm"] and "class Trainer" in saved["_esm"]  # engine.js inlined
+
+
+def test_ping_is_answered(page):
+    assert page.say("ping") == [{"type": "pong"}]
+
+
+def test_train_runs_one_epoch_only_while_playing(page):
+    pg = page.pg
+    assert page.train() == {"type": "idle", "view": "v1"} and pg.core.epoch == 2  # paused: nothing trains
+    (state,) = page.say("play")
+    assert state["type"] == "state" and state["playing"] is True and "data" not in state
+    for epoch in (3, 4, 5):
+        answer = page.train()
+        assert answer["type"] == "epoch" and answer["view"] == "v1" and answer["epoch"] == epoch
+        assert answer["losses"] == [pg.core.train_loss, pg.core.test_loss] and params_equal(answer, pg.core.net)
+        assert set(answer) == {"type", "view", "epoch", "params", "losses", "shuffle_rng"}  # only what changed
+    assert pg._epoch == 2  # while playing, the saved copy waits ...
+    (state,) = page.say("pause")
+    assert state["playing"] is False and state["epoch"] == 5 and pg._epoch == 5  # ... and catches up on Pause
+    assert pg._history == pg.core.export_state(["history"])["history"] and len(pg._history["epoch"]) == 6
+    assert page.train()["type"] == "idle" and pg.core.epoch == 5  # a request that arrives after Pause
+
+
+def test_rapid_clicks_never_step_twice_or_half(page):
+    pg = page.pg
+    page.say("reset")
     fresh = params(pg.core.net)
-    for _ in range(7):
-        pg.buttons["step"].click()
-    assert pg.core.epoch == 7 and len(pg.core.history["epoch"]) == 8
-    assert pg.epoch_label.value == "<b>epoch 7</b>"
-    pg.buttons["reset"].click()
+    for kind in ["play", "play", "train", "pause", "train", "play", "train", "train", "pause", "pause", "train"]:
+        page.say(kind, view="v1") if kind == "train" else page.say(kind)
+    assert pg.core.epoch == 3 and pg.core.history["epoch"] == [0, 1, 2, 3]  # one record per epoch
+    assert not pg.playing and pg._epoch == 3
+    for kind in ["step", "step", "play", "step", "train"]:  # Step pauses: the last request trains nothing
+        page.say(kind, view="v1") if kind == "train" else page.say(kind)
+    assert pg.core.epoch == 6 and not pg.playing
+    page.say("play")
+    page.say("reset")
     assert pg.core.epoch == 0 and same(params(pg.core.net), fresh) and not pg.playing
+    assert page.train()["type"] == "idle"
 
 
-def test_controls_change_settings_and_bad_values_show_a_message(pg):
-    pg.controls["learning_rate"].value = 0.1
-    assert pg.settings.learning_rate == 0.1 and pg.core.optimizer.lr == 0.1
-    pg.controls["learning_rate"].value = -1.0  # bad: message, nothing changes
-    assert "learning_rate" in pg.status.value and "positive" in pg.status.value
-    assert pg.settings.learning_rate == 0.1 and pg.controls["learning_rate"].value == 0.1
-    pg.controls["learning_rate"].value = 0.03
-    pg.feature_boxes["x1^2"].value = True
-    assert pg.settings.features == ("x1", "x2", "x1^2") and pg.core.net.sizes[0] == 3
-    for box in pg.feature_boxes.values():
-        box.value = False
-    assert "features" in pg.status.value and pg.settings.features == ("x1^2",)
-    assert pg.feature_boxes["x1^2"].value is True  # the last box springs back
-    pg.load(EXAMPLE_URL)
-    assert pg.settings == Settings.from_tf_url(EXAMPLE_URL) and pg.feature_boxes["x1^2"].value is False
+def test_two_views_each_get_their_own_answers(page):
+    page.say("play")
+    answers = [page.train(view) for view in ("a", "b", "a")]
+    assert [(a["view"], a["epoch"]) for a in answers] == [("a", 3), ("b", 4), ("a", 5)]
 
 
-def test_layer_buttons(pg):
-    pg.load(EXAMPLE_URL)
-    pg.buttons["add_layer"].click()
-    pg.buttons["layer1+"].click()
-    assert pg.settings.hidden == (5, 2, 2) and pg.core.net.sizes == [2, 5, 2, 2, 1]
-    pg.buttons["layer3-"].click()
-    pg.buttons["layer3-"].click()  # would leave zero neurons
-    assert pg.settings.hidden == (5, 2, 1) and "needs 1 to 8 neurons" in pg.status.value
-    for _ in range(8):
-        pg.buttons["add_layer"].click()
-    assert len(pg.settings.hidden) == 6 and "at most 6" in pg.status.value
-    assert pg.layer_columns[5][0].layout.display == ""
-    pg.load(EXAMPLE_URL)
-    assert pg.layer_columns[2][0].layout.display == "none"
+def test_settings_changed_while_playing(page):
+    pg = page.pg
+    page.say("play")
+    page.train()
+    (state,) = page.say("settings", changes={"learning_rate": 0.1, "batch_size": 5})
+    assert state["playing"] is True and state["epoch"] == 3 and "training continues" in state["status"]["text"]
+    assert pg.core.optimizer.lr == 0.1 and pg.settings.batch_size == 5
+    assert page.train()["epoch"] == 4  # training goes on with the new rate
+    (state,) = page.say("settings", changes={"hidden": [3], "features": ["x1", "x2", "x1^2"]})
+    assert state["playing"] is False and state["epoch"] == 0 and state["settings"]["hidden"] == [3]
+    assert "data" not in state and pg.core.net.sizes == [3, 3, 1]
+    assert page.train()["type"] == "idle"
+    page.say("play")
+    (state,) = page.say("settings", changes={"dataset": "xor"})  # new data: sent along, and paused
+    assert state["playing"] is False and state["data"] == pg.core.export_state(["data"])["data"]
+    (state,) = page.say("settings", changes={"discretize": True})
+    assert state["settings"]["discretize"] is True and pg._settings["discretize"] is True
 
 
-def test_problem_switch_regenerate_and_bad_loads(pg):
-    pg.load(EXAMPLE_URL)
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"learning_rate": -1}, "learning_rate must be a positive number"),
+        ({"learning_rate": None}, "learning_rate"),
+        ({"features": []}, "features must name at least one feature"),
+        ({"hidden": [4, 0]}, "each hidden layer needs 1 to 8"),
+        ({"noise": 80}, "noise must be an integer in [0, 50]"),
+        ({"colour": "red"}, "unknown setting(s) colour"),
+    ],
+)
+def test_a_bad_setting_is_refused_in_the_status_line(page, changes, words):
+    pg = page.pg
+    page.say("play")
+    page.train()
+    before, serial = (pg.settings, params(pg.core.net), pg.core.epoch), pg._status["serial"]
+    (state,) = page.say("settings", changes=changes)
+    assert words in state["status"]["text"] and "kept the previous value" in state["status"]["text"]
+    assert state["status"]["error"] is True and words in pg.status and pg._status["serial"] == serial + 1
+    assert (pg.settings, params(pg.core.net), pg.core.epoch)[0] == before[0] and pg.core.epoch == before[2]
+    assert same(params(pg.core.net), before[1]) and state["playing"] is True  # refused: nothing changed
+    page.say("settings", changes=changes)
+    assert pg._status["serial"] == serial + 2  # the same refusal twice still reaches the page
+
+
+def test_load_a_string_or_url_and_its_notes(page):
+    pg = page.pg
+    (state,) = page.say("load", text="dataset=spiral;learning_rate=fast;hidden=8,8")
+    assert pg.settings.dataset == "spiral" and pg.settings.hidden == (8, 8)
+    assert "learning_rate='fast' could not be read" in state["status"]["text"] and "data" in state
+    page.say("load", text=EXAMPLE_URL)
+    assert pg.settings == Settings.from_tf_url(EXAMPLE_URL) and pg.status == "new data, fresh network"
+    assert page.say("load", text=None)[0]["status"]["error"] is True  # a malformed message
+
+
+def test_divergence_while_playing_pauses_and_says_so():
+    page = Page(Playground("dataset=reg-plane;activation=relu;hidden=8,8,8;learning_rate=1000000"))
+    pg = page.pg
+    page.say("play")
+    answers = [page.say("train", view="v1") for _ in range(6)]
+    idle = next(a for a in answers if a[0]["type"] == "idle")
+    assert idle[1]["type"] == "state" and idle[1]["playing"] is False and "diverged" in idle[1]["status"]["text"]
+    assert not pg.playing and all(np.isfinite(p).all() for p in params(pg.core.net))
+    assert pg._epoch == pg.core.epoch and "smaller learning rate" in pg.status
+
+
+def test_step_reset_regenerate_sync_and_unknown_messages(page):
+    pg = page.pg
+    (state,) = page.say("step")
+    assert state["epoch"] == 3 and pg._epoch == 3 and not state["playing"]
     seed, X = pg.settings.seed, pg.core.X_train.copy()
-    pg.buttons["regenerate"].click()
-    assert pg.settings.seed == seed + 1 and not np.array_equal(pg.core.X_train, X)
-    pg.controls["problem"].value = "regression"
-    assert pg.settings.dataset == "reg-plane" and pg.core.net.layers[-1].activation.name == "identity"
-    pg.load("dataset=moons;noise=3")
-    assert "moons" in pg.status.value and pg.settings.noise == 3
-    pg.load(EXAMPLE_URL + "&nonsense=1")
-    assert "nonsense" in pg.status.value
+    (state,) = page.say("regenerate")
+    assert pg.settings.seed == seed + 1 and state["settings"]["seed"] == seed + 1 and "data" in state
+    assert not np.array_equal(pg.core.X_train, X) and state["epoch"] == 0
+    (state,) = page.say("sync")
+    assert set(STATE_PARTS) - {"message"} <= set(state) and state["data"]["x_train"] == pg.core.X_train.tolist()
+    (state,) = page.say("frobnicate")
+    assert state["status"]["error"] and "does not know" in state["status"]["text"]
 
 
-def test_play_pause_in_an_event_loop(pg):
-    pg.load(EXAMPLE_URL)
-
-    async def session():
-        for _ in range(5):  # fast repeated clicks: one loop only
-            pg.play()
-        task = pg._task
-        while pg.core.epoch < 4:
-            await asyncio.sleep(0.001)
-        pg.buttons["play"].click()  # pause
-        await task
-        kept, epoch = params(pg.core.net), pg.core.epoch
-        for _ in range(20):
-            await asyncio.sleep(0)
-        return task, kept, epoch
-
-    task, kept, epoch = asyncio.run(session())
-    assert task.done() and not pg.playing and pg.play_button.description == "Play"
-    assert pg.core.epoch == epoch >= 4 and same(params(pg.core.net), kept)
-    assert len(pg.core.history["epoch"]) == epoch + 1  # one record per epoch: no double steps
-    assert pg.image.format == "png"  # paused: a lossless picture
+def test_python_methods_act_like_the_buttons(page):
+    pg = page.pg
+    pg.step(4)
+    assert pg.core.epoch == 6 and pg._epoch == 6 and page.received[-1]["epoch"] == 6
+    pg.change(learning_rate=0.3)
+    assert pg.settings.learning_rate == 0.3 and pg.core.epoch == 6
+    pg.change(learning_rate=0)
+    assert "learning_rate" in pg.status and pg.settings.learning_rate == 0.3
+    pg.play()
+    assert pg.playing and page.received[-1]["playing"] is True
+    pg.load("dataset=xor")
+    assert pg.settings.dataset == "xor" and not pg.playing
+    pg.reset()
+    assert pg.core.epoch == 0
 
 
-def test_pause_right_after_play_wins(pg):
-    async def session():
-        epoch = pg.core.epoch
-        pg.play()
-        pg.pause()  # before the loop ever ran
-        await pg._task
-        return epoch
-
-    epoch = asyncio.run(session())
-    assert pg.core.epoch == epoch and not pg.playing
-    assert asyncio.run(pg.run(max_updates=3)) == 3 and pg.core.epoch == epoch + 3 and not pg.playing
-
-
-def test_update_is_single_flight(pg):
-    pg._busy = True  # as if an update were running
-    try:
-        epoch = pg.core.epoch
-        assert pg.update() is False and pg.core.epoch == epoch
-    finally:
-        pg._busy = False
-    assert pg.update() is True and pg.core.epoch == epoch + 1
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: Playground(3), TypeError, "Playground expected settings"),
+        (lambda: Playground(epochs=-1), ValueError, "epochs to be an integer >= 0"),
+        (lambda: Playground(epochs=2.5), ValueError, "epochs"),
+        (lambda: Playground(Settings(), epochs=True), ValueError, "epochs"),
+        (lambda: run_experiment(3), TypeError, "run_experiment expected"),
+        (lambda: run_experiment("dataset=xor", epochs=-2), ValueError, "epochs"),
+        (lambda: run_experiment("dataset=xor", dpi=0), ValueError, "dpi"),
+    ],
+)
+def test_arguments_are_checked(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
 
 
-def test_chapter_notebook_keeps_the_widget_state(tmp_path):
+@pytest.mark.parametrize(
+    "method, args, error",
+    [("step", (0,), ValueError), ("step", ("1",), ValueError), ("load", (3,), TypeError)],
+)
+def test_a_refused_call_changes_nothing(page, method, args, error):
+    pg = page.pg
+    before, sent = (pg.core.epoch, params(pg.core.net), pg.settings), len(page.received)
+    with pytest.raises(error, match=f"Playground.{method}"):
+        getattr(pg, method)(*args)
+    assert pg.core.epoch == before[0] and same(params(pg.core.net), before[1]) and pg.settings == before[2]
+    assert len(page.received) == sent
+
+
+def test_run_experiment_draws_a_static_picture():
+    result = run_experiment("dataset=xor;hidden=4", epochs=5)
+    assert result.png[:8] == b"\x89PNG\r\n\x1a\n" and result.core.epoch == 5
+    assert repr(result).startswith("epoch 5: training loss")
+
+
+def test_chapter_notebook_saves_the_playgrounds_state(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(CHAPTER, as_version=4)
@@ -344,14 +469,16 @@ def test_chapter_notebook_keeps_the_widget_state(tmp_path):
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}, store_widget_state=True
     ).execute()
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    models = {k: v for k, v in state.items()}
-    images = [m for m in models.values() if m["model_name"] == "ImageModel"]
-    values = [base64.b64decode(b["data"]) for m in images for b in m.get("buffers", []) if b["path"] == ["value"]]
-    assert len(images) >= 2 and len(values) == len(images)  # the playground and the dashboard
-    assert all(v[:8] == b"\x89PNG\r\n\x1a\n" and len(v) > 10_000 for v in values)
-    names = {m["model_name"] for m in models.values()}
-    assert {"ButtonModel", "FloatTextModel", "DropdownModel", "IntSliderModel", "CheckboxModel"} <= names
-    html = "".join(
-        o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-    )
-    assert "<img" in html or "animation" in html.lower()
+    playgrounds = [m["state"] for m in state.values() if "_params" in m["state"] and "_esm" in m["state"]]
+    assert playgrounds, "no saved Playground in the executed chapter"
+    assert [saved["_epoch"] for saved in playgrounds] == [30, 0]  # the tour after 30 epochs; XOR, untrained
+    for saved in playgrounds:  # everything the page needs to show the run without a kernel
+        assert len(saved["_history"]["epoch"]) == saved["_epoch"] + 1
+        assert saved["_data"]["x_train"] and saved["_params"]["weights"] and saved["_shuffle_rng"]["state"]
+        assert "class Trainer" in saved["_esm"]
+    models = state
+    dashboards = [
+        m["state"] for m in models.values() if m["state"].get("_anywidget_id", "").endswith(".DashboardWidget")
+    ]
+    assert len(dashboards) == 1 and dashboards[0]["status"] == "done"  # the dashboard keeps its final state
+    assert len(dashboards[0]["history"]["epoch"]) == 60 and len(dashboards[0]["frame_ends"]) >= 2

@@ -19,6 +19,9 @@ Files written to OUTDIR:
 * ``state.json``: a saved ``Trainer`` state and how training continues from it.
 * ``rng.json``: numpy's seeds, raw draws, uniforms, permutations, normals and whole
   data sets, for the engine's copy of numpy's random numbers.
+* ``settings.json``: settings strings and TF Playground URLs that nnlib writes, and the
+  settings it reads from good, odd and broken ones, for ``static/settings.js``
+  (``tests/js/settings.test.mjs``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import warnings
 
 import numpy as np
 
@@ -33,7 +37,7 @@ import nnlib
 from nnlib import SGD, Network
 from nnlib.data import playground, train_test_split
 from nnlib.widgets.playground.features import FEATURES, feature_matrix
-from nnlib.widgets.playground.settings import Settings
+from nnlib.widgets.playground.settings import Settings, load_settings
 from nnlib.widgets.playground.trainer import Trainer, tf_uniform
 
 STEPS = 100  # SGD steps (mini-batch updates) per training fixture
@@ -141,31 +145,6 @@ def params_json(net: Network) -> dict:
     return {"weights": [rows(L.W) for L in net.layers], "biases": [rows(L.b) for L in net.layers]}
 
 
-def core_state(core: Trainer) -> dict:
-    """A Trainer as the JSON state the engine's Trainer.fromState reads (and exportState writes)."""
-    s = core.settings
-    rng = core._shuffle_rng.bit_generator.state
-    return {
-        "settings": {f: list(v) if isinstance(v, tuple) else v for f, v in vars(s).items()},
-        "data": {
-            "x_train": rows(core.X_train),
-            "y_train": rows(core.y_train.ravel()),
-            "x_test": rows(core.X_test),
-            "y_test": rows(core.y_test.ravel()),
-        },
-        "params": params_json(core.net),
-        "epoch": core.epoch,
-        "history": {k: list(map(float, v)) if k != "epoch" else list(v) for k, v in core.history.items()},
-        "message": core.message,
-        "shuffle_rng": {
-            "state": str(rng["state"]["state"]),
-            "inc": str(rng["state"]["inc"]),
-            "has_uint32": int(rng["has_uint32"]),
-            "uinteger": int(rng["uinteger"]),
-        },
-    }
-
-
 # --- training fixtures ---------------------------------------------------------------------
 def training_fixture(name: str, config: dict) -> dict:
     """STEPS steps of nnlib's Network and SGD on Trainer's data, recording every permutation."""
@@ -212,7 +191,7 @@ def training_fixture(name: str, config: dict) -> dict:
                 break
     fixture = {
         "name": name,
-        "settings": core_state(core)["settings"],
+        "settings": core.export_state(["settings"])["settings"],
         "problem": settings.problem,
         "x_train": rows(core.X_train),
         "y_train": rows(core.y_train.ravel()),
@@ -227,7 +206,11 @@ def training_fixture(name: str, config: dict) -> dict:
         "test_loss": net.loss(net.forward(F_test), core.y_test),
     }
     core.step(CORE_EPOCHS)  # what Trainer shows after a few epochs
-    fixture["core"] = {"epochs": CORE_EPOCHS, "history": core_state(core)["history"], "params": params_json(core.net)}
+    fixture["core"] = {
+        "epochs": CORE_EPOCHS,
+        "history": core.export_state(["history"])["history"],
+        "params": params_json(core.net),
+    }
     if name == GRID_CONFIG:
         output, hidden = core.grid_outputs()
         fixture["core"]["grid"] = {
@@ -242,15 +225,20 @@ def diverge_fixture() -> dict:
     core = Trainer(Settings(**DIVERGE))
     ran = core.step(10)
     assert ran < 10 and core.message, "the divergence fixture should diverge"
-    return {"settings": core_state(core)["settings"], "epochs": 10, "ran": ran, "state": core_state(core)}
+    return {
+        "settings": core.export_state(["settings"])["settings"],
+        "epochs": 10,
+        "ran": ran,
+        "state": core.export_state(),
+    }
 
 
 def state_fixture() -> dict:
     core = Trainer(Settings(**CONFIGS["relu-l1"]))
     core.step(3)
-    saved = core_state(core)
+    saved = core.export_state()
     core.step(4)
-    return {"saved": saved, "more_epochs": 4, "after": core_state(core)}
+    return {"saved": saved, "more_epochs": 4, "after": core.export_state()}
 
 
 # --- random numbers ------------------------------------------------------------------------
@@ -317,6 +305,41 @@ def rng_fixture() -> dict:
     return {"seeds": seeds, "normal": {"seed": 2024, "values": rows(normal)}, "datasets": datasets}
 
 
+# --- settings as text ------------------------------------------------------------------------
+TEXTS = [
+    "dataset=xor;hidden=4,2;noise=10;show_test_data=1",
+    "dataset=spiral;learning_rate=0.00001;regularization=L1;regularization_rate=0.003;hidden=",
+    "dataset=reg-gauss;features=cos(x2),x1;seed=0.123;batch_size=25;discretize=true",
+    "colour=red;hidden=two;learning_rate=-3;noise=80;seed=hello",
+    "learning_rate=1e-7;train_percent=70;init_zero=1;n_samples=300;activation=relu",
+    "https://playground.tensorflow.org/#activation=relu&batchSize=3&dataset=gauss&regDataset=reg-plane"
+    "&learningRate=0.3&regularizationRate=0.01&noise=25&networkShape=8,8,1&seed=0.00042&showTestData=true"
+    "&discretize=false&percTrainData=30&x=true&y=false&xTimesY=true&sinX=true&problem=classification"
+    "&initZero=false&regularization=L2",
+    "https://playground.tensorflow.org/#problem=regression&regDataset=reg-gauss&networkShape=&x=false&y=false"
+    "&learningRate=fast&frobnicate=1&cosY=maybe",
+    "https://playground.tensorflow.org/#dataset=moons&networkShape=4,0&problem=banana",
+]
+
+
+def settings_fixture() -> dict:
+    """What nnlib reads from each of TEXTS, and writes for what it read."""
+    cases = []
+    for text in TEXTS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            settings = load_settings(text)
+        cases.append(
+            {
+                "text": text,
+                "settings": {f: list(v) if isinstance(v, tuple) else v for f, v in vars(settings).items()},
+                "string": settings.to_string(),
+                "tf_url": settings.to_tf_url(),
+            }
+        )
+    return {"cases": cases}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir", type=pathlib.Path)
@@ -324,6 +347,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     files = {f"train-{name}.json": training_fixture(name, config) for name, config in CONFIGS.items()}
     files.update({"diverge.json": diverge_fixture(), "state.json": state_fixture(), "rng.json": rng_fixture()})
+    files["settings.json"] = settings_fixture()
     for filename, content in files.items():
         (out / filename).write_text(json.dumps(content, allow_nan=False))
     print(f"wrote {len(files)} fixtures to {out} (from {pathlib.Path(nnlib.__file__).parent})")

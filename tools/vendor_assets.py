@@ -1,6 +1,7 @@
 """Copy the website's browser assets from ``node_modules/`` into ``book/_static/vendor/``.
 
 Jupyter Book 1 pages load MathJax, require.js and the Jupyter widget manager
+(and the widget manager loads third-party widget modules such as anywidget)
 from public CDNs by default. The course website must work offline and contact no
 third-party host, so ``make book`` installs those packages with npm (exact
 versions in ``package.json`` / ``package-lock.json``) and this script copies the
@@ -77,6 +78,10 @@ ASSETS = (
         ("dist", "package.json"),
         exclude=("dist/embed.js", "dist/embed.js.map", "dist/embed.js.LICENSE.txt", "dist/libembed-amd.js"),
     ),
+    # anywidget's front end (MIT): dist/index.js is one AMD module, define(["@jupyter-widgets/base"], ...),
+    # with its dependencies bundled in. The widget manager asks require.js for the module
+    # "anywidget"; book/_ext/offline_assets.py maps that name to this file.
+    Asset("anywidget", "anywidget", ("dist/index.js", "LICENSE", "package.json")),
 )
 
 

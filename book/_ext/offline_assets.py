@@ -19,7 +19,10 @@ points MathJax and the Jupyter widget manager at copies in ``_static/vendor/``
 * Jupyter Book 1 registers some scripts twice (sphinx-thebe's configuration),
   which raises a JavaScript error on every page; duplicates are dropped.
 * On pages with widgets, require.js is told where the widget manager's modules
-  live, so that they find their Font Awesome files in the vendor folder too.
+  live, so that they find their Font Awesome files in the vendor folder too, and
+  where the third-party widget modules are (anywidget's front end, which runs the
+  ES module each of nnlib's widgets keeps in its saved state): in the vendor folder,
+  never on a CDN.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def check_vendored_assets(app: Sphinx) -> None:
         )
     static = manifest.parent.parent
     wanted = [app.config.mathjax_path, *app.config.nb_ipywidgets_js]
+    wanted += [f"{path}.js" for path in WIDGET_MODULE_FILES.values()]
     remote = [w for w in wanted if "://" in w or w.startswith("//")]
     if remote:
         raise ConfigError(f"offline_assets: the site must not load scripts from other hosts, got {remote}")
@@ -139,6 +143,11 @@ _WIDGET_MODULES = (
     "@jupyter-widgets/html-manager",
     "@jupyter-widgets/html-manager/dist/libembed-amd",
 )
+# Third-party widget modules, vendored by tools/vendor_assets.py: requirejs module id -> file
+# below _static/ (without ".js"). The widget manager asks requirejs for a widget's module by
+# name (anywidget's widgets name "anywidget"); without a path requirejs would try a file
+# beside the page, and then the manager would fall back to a CDN.
+WIDGET_MODULE_FILES = {"anywidget": "vendor/anywidget/index"}
 
 
 def adjust_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -165,6 +174,9 @@ def adjust_page_assets(app: Sphinx, pagename: str, templatename: str, context: d
         # relative to the page, like every other asset, so the site works from any folder
         bundle = context["pathto"]("_static/" + embed[: -len(".js")], 1)
         config = {"paths": {module: bundle for module in _WIDGET_MODULES}}
+        config["paths"].update(
+            {module: context["pathto"]("_static/" + path, 1) for module, path in WIDGET_MODULE_FILES.items()}
+        )
         # read by require.js when it loads (it must come before it: priority < 500)
         app.add_js_file(None, body=f"var require = {json.dumps(config)};", priority=499)
 

@@ -43,4 +43,22 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     new MutationObserver(label).observe(document.body, { childList: true, subtree: true });
   }
+
+  /* Phones and tablets: the theme (pydata-sphinx-theme) opens its navigation drawer and
+   * the in-page contents as dialogs from the toggles in its own navbar, which the book
+   * theme hides; the toggles a reader sees (in the article header) only show a tooltip.
+   * Below the theme's breakpoint, let the visible toggles press the theme's ones. */
+  var narrow = window.matchMedia("(max-width: 991.98px)");
+  ["primary", "secondary"].forEach(function (side) {
+    var themeToggle = document.querySelector(".bd-header ." + side + "-toggle");
+    document.querySelectorAll(".bd-header-article ." + side + "-toggle").forEach(function (visible) {
+      if (!themeToggle || visible === themeToggle) return;
+      visible.addEventListener("click", function (event) {
+        if (!narrow.matches) return;            // wide screens: the book theme's own behaviour
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        themeToggle.click();
+      }, true);
+    });
+  });
 });

@@ -8,8 +8,35 @@ In a chapter::
 
     from nnlib.exercises import activations as check
     check.sigmoid(sigmoid)      # prints: not attempted yet / correct / wrong + a hint
+
+Each chapter module lists its exercises in ``EXERCISES`` (check name -> :class:`Exercise`:
+the label and title of the exercise in the notebook).
 """
 
-from .core import CORRECT, NOT_ATTEMPTED, WRONG, Case, ExerciseNotPassed, Mistake, Verdict, check_function
+from .core import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Case,
+    Exercise,
+    ExerciseNotPassed,
+    Hint,
+    Mistake,
+    Verdict,
+    check_function,
+    reset_attempts,
+)
 
-__all__ = ["CORRECT", "NOT_ATTEMPTED", "WRONG", "Case", "ExerciseNotPassed", "Mistake", "Verdict", "check_function"]
+__all__ = [
+    "CORRECT",
+    "NOT_ATTEMPTED",
+    "WRONG",
+    "Case",
+    "Exercise",
+    "ExerciseNotPassed",
+    "Hint",
+    "Mistake",
+    "Verdict",
+    "check_function",
+    "reset_attempts",
+]

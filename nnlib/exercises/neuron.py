@@ -3,13 +3,16 @@
 In the chapter::
 
     from nnlib.exercises import neuron as check
-    check.neuron_output(neuron_output)          # one sigmoid neuron, one input
-    check.batch_weighted_input(batch_weighted_input)   # z for a whole batch
+    check.neuron_output(neuron_output)          # one sigmoid neuron: one number
+    check.batch_weighted_input(batch_weighted_input)   # z for a whole batch: a float array
     check.and_gate(w_and, b_and)                # weights and bias of a step-neuron AND gate
     check.nand_gate(w_nand, b_nand)             # ... and of a NAND gate
 
 The references are nnlib's own :class:`~nnlib.neuron.Neuron`, so the
-exercises follow the library's conventions exactly.
+exercises follow the library's conventions exactly. A gate's hint states what
+the failing input needs (``z = w1 + b`` must be ``> 0``...), given the bias
+the learner chose when that bias can work, so it never suggests a change that
+cannot lead to the gate.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ import numpy as np
 from ..activations import sigmoid
 from ..neuron import Neuron
 from . import core
-from .core import Case, Mistake, Verdict
+from .core import Case, Exercise, Hint, Mistake, Verdict
+
+EXERCISES = {
+    "neuron_output": Exercise("ex-neuron-output", "The output of one sigmoid neuron", "neuron_output"),
+    "batch_weighted_input": Exercise("ex-neuron-batch", "Weighted inputs for a batch", "batch_weighted_input"),
+    "and_gate": Exercise("ex-neuron-and", "An AND gate", "w_and, b_and"),
+    "or_gate": Exercise("ex-neuron-or", "An OR gate", "w_or, b_or"),
+    "nand_gate": Exercise("ex-neuron-nand", "A NAND gate", "w_nand, b_nand"),
+}
 
 # --- neuron_output(x, w, b) ------------------------------------------------------------------------
 
@@ -42,43 +53,70 @@ _NEURON_MISTAKES = [
     Mistake(
         "returned-z",
         lambda x, w, b: float(np.dot(w, x) + b),
-        "That is the weighted input z = w . x + b. The neuron's output is the activation "
-        "a = sigma(z) = 1 / (1 + exp(-z)): apply the sigmoid to z before returning.",
+        Hint(
+            "Your result is the weighted input z = w . x + b, not the neuron's output.",
+            "Look at the last step: the activation is missing.",
+            "Return a = sigma(z) = 1 / (1 + exp(-z)).",
+        ),
     ),
     Mistake(
         "no-bias",
         lambda x, w, b: float(sigmoid(np.dot(w, x))),
-        "Did you forget the bias? z = w . x + b: add b after the weighted sum.",
+        Hint(
+            "Your result is sigma(w . x): the bias is missing.",
+            "Look at the weighted input: z = w . x + b.",
+            "Add b after the weighted sum: z = np.dot(w, x) + b.",
+        ),
     ),
     Mistake(
         "unweighted-sum",
         lambda x, w, b: float(sigmoid(np.sum(x) + b)),
-        "It looks like you summed the inputs without their weights: each input x_j is "
-        "multiplied by its own weight w_j before summing, z = sum_j w_j x_j + b = np.dot(w, x) + b.",
+        Hint(
+            "Your result uses the sum of the inputs without their weights.",
+            "Look at the weighted sum: each input x_j is multiplied by its own weight w_j.",
+            "z = sum_j w_j x_j + b = np.dot(w, x) + b.",
+        ),
     ),
     Mistake(
         "sigmoid-twice",
         lambda x, w, b: float(sigmoid(sigmoid(np.dot(w, x) + b))),
-        "It looks like you applied the sigmoid twice, a = sigma(sigma(z)). Apply it once, to z.",
+        Hint(
+            "Your result is sigma(sigma(z)): the sigmoid was applied twice.",
+            "Look for a second sigmoid applied to a value that already is one.",
+            "Apply the sigmoid once, to z = np.dot(w, x) + b.",
+        ),
     ),
     Mistake(
         "elementwise",
         lambda x, w, b: sigmoid(w * x + b),
-        "You returned one number per input. The neuron adds up the weighted inputs first "
-        "(np.dot(w, x) or w @ x), then adds b and applies the sigmoid: its output is one number.",
+        Hint(
+            "You returned one number per input, sigma(w_j x_j + b): the weighted inputs were never added up.",
+            "Look at w * x: it multiplies elementwise and keeps one entry per input.",
+            "Add the weighted inputs first, np.dot(w, x) (or w @ x), then add b and apply the sigmoid.",
+        ),
     ),
     Mistake(
         "sign",
         lambda x, w, b: float(1.0 / (1.0 + np.exp(np.dot(w, x) + b))),
-        "Check the sign inside the exponential: sigma(z) = 1 / (1 + exp(-z)), with a minus.",
+        Hint(
+            "Your result is 1 - sigma(z): it falls as z grows, where the sigmoid rises.",
+            "Look at the sign inside the exponential.",
+            "sigma(z) = 1 / (1 + exp(-z)), with a minus.",
+        ),
     ),
 ]
 
 
 def neuron_output(fn: Callable | None) -> Verdict:
-    """Check ``neuron_output(x, w, b)``: the output sigma(w . x + b) of one sigmoid neuron."""
+    """Check ``neuron_output(x, w, b)``: the output sigma(w . x + b) of one sigmoid neuron, one float."""
     return core.check_function(
-        "neuron_output", fn, _neuron_output, _NEURON_CASES, _NEURON_MISTAKES, arg_names=["x", "w", "b"]
+        EXERCISES["neuron_output"],
+        fn,
+        _neuron_output,
+        _NEURON_CASES,
+        _NEURON_MISTAKES,
+        arg_names=["x", "w", "b"],
+        returns=core.number,
     )
 
 
@@ -106,54 +144,82 @@ _BATCH_CASES = [
 ]
 
 _BATCH_MISTAKES = [
-    Mistake("no-bias", lambda X, w, b: X @ w, "Did you forget the bias? Every example gets the same b: z = X @ w + b."),
+    Mistake(
+        "no-bias",
+        lambda X, w, b: X @ w,
+        Hint(
+            "Your results are X @ w: the bias is missing.",
+            "Look at the end of your formula: every example gets the same b.",
+            "z = X @ w + b (numpy adds the number b to every entry).",
+        ),
+    ),
     Mistake(
         "elementwise",
         lambda X, w, b: X * w + b,
-        "X * w multiplies elementwise and keeps one column per feature. Each example's z "
-        "is the *sum* of its weighted features: X @ w + b gives one number per row.",
+        Hint(
+            "Your result keeps one column per feature: X * w multiplies elementwise and never adds up.",
+            "Look at the product: each example's z is the *sum* of its weighted features.",
+            "X @ w + b gives one number per row.",
+        ),
     ),
     Mistake(
         "sum-over-examples",
         lambda X, w, b: (X * w).sum(axis=0) + b,
-        "You summed down the examples (axis=0). Rows are examples, so sum across the "
-        "features of each row (axis=1), or simply use X @ w + b.",
+        Hint(
+            "Your result has one number per feature, not per example: you summed down the examples (axis=0).",
+            "Look at the axis of the sum: rows are examples, columns are features.",
+            "Sum across the features of each row (axis=1), or simply use X @ w + b.",
+        ),
     ),
     Mistake(
         "sum-everything",
         lambda X, w, b: np.sum(X * w) + b,
-        "You added up the whole batch into one number. The result needs one z per "
-        "example (per row of X): X @ w + b has shape (n_samples,).",
+        Hint(
+            "Your result is one number for the whole batch: you added up every example's weighted features together.",
+            "Look at the sum: it has no axis.",
+            "Keep one z per example (per row of X): X @ w + b has shape (n_samples,).",
+        ),
     ),
     Mistake(
         "bias-per-feature",
         lambda X, w, b: (X + b) @ w,
-        "The bias is added once, after the weighted sum: X @ w + b, not (X + b) @ w.",
+        Hint(
+            "Your result adds the bias to every feature before weighting them: (X + b) @ w.",
+            "Look at where b is added.",
+            "The bias is added once, after the weighted sum: X @ w + b.",
+        ),
     ),
     Mistake(
         "column",
         lambda X, w, b: (X @ w + b)[:, None],
-        "Return a 1-D array of shape (n_samples,), one z per example, like nnlib's "
-        "Neuron.weighted_input, not a column of shape (n_samples, 1).",
+        Hint(
+            "Your values are right, but in a column of shape (n_samples, 1).",
+            "Look for a step that adds an axis: [:, None], reshape(-1, 1) or a w of shape (n_in, 1).",
+            "Return a 1-D array of shape (n_samples,), like nnlib's Neuron.weighted_input: "
+            "X @ w + b with w of shape (n_in,).",
+        ),
     ),
 ]
 
-_MATMUL_HINT = (
-    "X has one row per example and one column per feature, and w one weight per "
-    "feature, so the product is X @ w (shapes (n, n_in) @ (n_in,) -> (n,))."
+_MATMUL_HINT = Hint(
+    "A matrix product got shapes that do not fit: the number of columns of the left factor must "
+    "equal the length of the right one.",
+    "Look at the order of the product and at any .T: X has shape (n, n_in), w shape (n_in,).",
+    "The product is X @ w: shapes (n, n_in) @ (n_in,) -> (n,).",
 )
 
 
 def batch_weighted_input(fn: Callable | None) -> Verdict:
-    """Check ``batch_weighted_input(X, w, b)``: z = X @ w + b, one weighted input per example."""
+    """Check ``batch_weighted_input(X, w, b)``: z = X @ w + b, a float array with one z per example."""
     return core.check_function(
-        "batch_weighted_input",
+        EXERCISES["batch_weighted_input"],
         fn,
         _batch_weighted_input,
         _BATCH_CASES,
         _BATCH_MISTAKES,
         arg_names=["X", "w", "b"],
         raised_hints=[("core dimension", "matmul-order", _MATMUL_HINT), ("not aligned", "matmul-order", _MATMUL_HINT)],
+        returns=core.float_array,
     )
 
 
@@ -166,6 +232,14 @@ TRUTH_TABLES = {
     "NAND": np.array([1.0, 1.0, 1.0, 0.0]),
     "NOR": np.array([1.0, 0.0, 0.0, 0.0]),
 }
+# The biases for which some weights compute the gate (z = b at (0, 0), and the step is 1 where z > 0).
+_BIAS_NEEDED = {
+    "AND": ("b < 0", lambda b: b < 0),
+    "OR": ("b <= 0", lambda b: b <= 0),
+    "NAND": ("b > 0", lambda b: b > 0),
+    "NOR": ("b > 0", lambda b: b > 0),
+}
+_GATE_EXERCISE = {"AND": "and_gate", "OR": "or_gate", "NAND": "nand_gate"}
 
 
 def _contains_ellipsis(value: Any) -> bool:
@@ -181,106 +255,153 @@ def _contains_ellipsis(value: Any) -> bool:
 def gate(name: str, w: Any, b: Any) -> Verdict:
     """Check that a step neuron with weights ``w`` and bias ``b`` computes the gate ``name``.
 
-    ``name`` is one of ``AND``, ``OR``, ``NAND``, ``NOR``. The neuron is
-    ``nnlib.Neuron(w, b, activation="step")``, which outputs 1 where z > 0.
+    ``name`` is one of ``AND``, ``OR``, ``NAND`` (the exercises of the chapter; NOR is
+    known only to recognise it). The neuron is ``nnlib.Neuron(w, b, activation="step")``,
+    which outputs 1 where z > 0.
     """
-    exercise = f"{name.lower()}_gate"
-    if name not in TRUTH_TABLES:
-        raise ValueError(f"gate() knows {', '.join(TRUTH_TABLES)}, got {name!r}")
+    if name not in _GATE_EXERCISE:
+        raise ValueError(f"gate() knows {', '.join(_GATE_EXERCISE)}, got {name!r}")
+    ex = EXERCISES[_GATE_EXERCISE[name]]
     if _contains_ellipsis(w) or _contains_ellipsis(b) or w is None or b is None:
         return core.not_attempted(
-            exercise, "Replace each `...` in the cell above with numbers, run that cell, then run this check again."
+            ex, "Replace each `...` in the cell above with numbers, run that cell, then run this check again."
         )
     try:
         w_arr = np.asarray(w, dtype=float)
-        b_val = float(b)
+        b_arr = np.asarray(b, dtype=float)
     except (TypeError, ValueError):
         return core.wrong(
-            exercise,
+            ex,
             f"w must be two numbers and b one number; got w = {w!r}, b = {b!r}.",
-            hint_id="not-numeric",
-            hint="For example w = np.array([1.0, 1.0]) and b = -0.5.",
+            Hint(
+                "Your w or b is not made of numbers.",
+                "Look at the cell above: each `...` must become a number.",
+                "For example w = np.array([1.0, 1.0]) and b = -0.5 (these make an OR gate).",
+            ),
+            "not-numeric",
+        )
+    if b_arr.shape != ():
+        return core.wrong(
+            ex,
+            f"The bias is one number; got an array of shape {b_arr.shape}.",
+            Hint(
+                f"Your b has shape {b_arr.shape}: a neuron has one bias, a single number.",
+                "Look at the line that sets b: it should not be a list or an array.",
+                "Write b as a plain number, e.g. b = -0.5.",
+            ),
+            "bias-shape",
         )
     if w_arr.shape != (2,):
         return core.wrong(
-            exercise,
+            ex,
             f"The gate has two inputs, so w needs two weights; got shape {w_arr.shape}.",
-            hint_id="shape",
-            hint="Write w = np.array([w1, w2]) with one weight per input.",
+            Hint(
+                f"Your w has shape {w_arr.shape}: the neuron has two inputs, so it needs two weights.",
+                "Look at the line that sets w.",
+                "Write w = np.array([w1, w2]), one weight per input.",
+            ),
+            "shape",
         )
+    b_val = float(b_arr)
     target = TRUTH_TABLES[name]
     z = GATE_INPUTS @ w_arr + b_val
     out = Neuron(w_arr, b_val, "step")(GATE_INPUTS)
     if np.array_equal(out, target):
-        return core.correct(exercise, f"Your neuron computes {name} on all four inputs.")
+        return core.correct(ex, f"Your neuron computes {name} on all four inputs.")
     table = "\n".join(
         f"x = ({int(x1)}, {int(x2)}):  z = {zi:+.3g}  ->  output {int(o)}  (want {int(t)})"
         for (x1, x2), zi, o, t in zip(GATE_INPUTS, z, out, target)
     )
     hint_id, hint = _gate_hint(name, w_arr, b_val, z, out, target)
     return core.wrong(
-        exercise,
+        ex,
         f"Not yet: your neuron does not compute {name}.",
+        hint,
+        hint_id,
         case=table,
         expected=target,
         received=out,
-        hint_id=hint_id,
-        hint=hint,
     )
+
+
+_Z_TEXT = ["z = b", "z = w2 + b", "z = w1 + b", "z = w1 + w2 + b"]
+
+
+def _needs(name: str, i: int, b: float) -> str:
+    """What the weights must satisfy for row ``i`` to be right, with the bias ``b`` (which can work)."""
+    t = TRUTH_TABLES[name][i]
+    rel = ">" if t == 1 else "<="
+    if i == 0:
+        return f"b must be {'> 0' if t == 1 else '<= 0'}."
+    if i in (1, 2):
+        j = 2 if i == 1 else 1
+        return f"With your bias b = {b:g}, the weight w{j} must be {rel} {-b:g} (so that w{j} + b {rel} 0)."
+    return f"With your bias b = {b:g}, the weights must add up to w1 + w2 {rel} {-b:g} (so that w1 + w2 + b {rel} 0)."
+
+
+def _requirements(name: str) -> str:
+    t = TRUTH_TABLES[name]
+    parts = [f"{_Z_TEXT[i][4:]} {'> 0' if t[i] == 1 else '<= 0'}" for i in range(4)]
+    return f"{name} needs {', '.join(parts)}."
 
 
 def _gate_hint(
     name: str, w: np.ndarray, b: float, z: np.ndarray, out: np.ndarray, target: np.ndarray
-) -> tuple[str, str]:
+) -> tuple[str, Hint]:
     for other, table in TRUTH_TABLES.items():
-        if other != name and np.array_equal(out, table):
-            if {name, other} == {"AND", "OR"}:
-                return (
-                    "or-not-and" if name == "AND" else "and-not-or",
-                    f"Your neuron computes {other}, not {name}. For AND one input alone must not be "
-                    "enough: choose the bias so that w1 + b <= 0 and w2 + b <= 0 but w1 + w2 + b > 0."
-                    if name == "AND"
-                    else f"Your neuron computes {other}, not {name}. For OR one input alone must be "
-                    "enough: w1 + b > 0 and w2 + b > 0, while b <= 0.",
-                )
-            if {name, other} in ({"AND", "NAND"}, {"OR", "NOR"}):
-                return (
-                    "negated",
-                    f"Your neuron computes {other}, the opposite of {name}. Flip the signs "
-                    "of the weights and of the bias (and mind z = 0, where the step outputs 0).",
-                )
-            return ("other-gate", f"Your neuron computes {other}, not {name}.")
-    boundary = (z == 0) & (target == 1)
-    if boundary.any():
-        x1, x2 = (int(v) for v in GATE_INPUTS[int(np.argmax(boundary))])
-        return (
-            "boundary",
-            f"For x = ({x1}, {x2}) the weighted input is exactly z = 0, and the step "
-            "outputs 1 only where z > 0 (strictly). Move the bias a little so that z > 0 there.",
+        if other == name or not np.array_equal(out, table):
+            continue
+        if (name, other) == ("AND", "OR"):
+            return "or-not-and", Hint(
+                "Your neuron computes OR, not AND: one input alone already makes it fire.",
+                f"Look at z for the inputs with a single 1: w1 + b = {w[0] + b:g} and w2 + b = {w[1] + b:g}; "
+                "for AND both must be <= 0.",
+                f"Lower the bias to between -(w1 + w2) = {-(w[0] + w[1]):g} and -max(w1, w2) = {-max(w):g}: "
+                "then one input is not enough, and both together still are.",
+            )
+        if (name, other) == ("OR", "AND"):
+            return "and-not-or", Hint(
+                "Your neuron computes AND, not OR: it fires only when both inputs are on.",
+                f"Look at z for the inputs with a single 1: w1 + b = {w[0] + b:g} and w2 + b = {w[1] + b:g}; "
+                "for OR both must be > 0.",
+                f"Raise the bias to above -min(w1, w2) = {-min(w):g}, but keep it <= 0 (for the input (0, 0)).",
+            )
+        if {name, other} in ({"AND", "NAND"}, {"OR", "NOR"}):
+            return "negated", Hint(
+                f"Your neuron computes {other}, the opposite of {name}: every output is flipped.",
+                "Look at the signs of your weights and of your bias.",
+                "Flip the signs of both weights and of the bias; if some z is then exactly 0 where "
+                f"{name} needs a 1, move the bias a little (the step outputs 1 only where z > 0).",
+            )
+        return "other-gate", Hint(
+            f"Your neuron computes {other}, not {name}.",
+            f"Look at the four weighted inputs in the table: {_requirements(name)}",
+            _fix_for_row(name, w, b, z, out, target)[1].fix,
         )
-    if np.all(out == 0):
-        return (
-            "never-fires",
-            "Your neuron never fires: z <= 0 for every input. The step outputs 1 only "
-            "where z > 0, so raise the bias or the weights.",
-        )
-    if np.all(out == 1):
-        return ("always-fires", "Your neuron always fires: z > 0 for every input. Lower the bias.")
+    return _fix_for_row(name, w, b, z, out, target)
+
+
+def _fix_for_row(
+    name: str, w: np.ndarray, b: float, z: np.ndarray, out: np.ndarray, target: np.ndarray
+) -> tuple[str, Hint]:
     i = int(np.argmax(out != target))
     x1, x2 = (int(v) for v in GATE_INPUTS[i])
-    if i == 0:
-        need = "positive" if target[0] == 1 else "negative (or zero)"
-        return (
-            "bias-sign",
-            f"With both inputs 0 the weighted input is just the bias, z = b = {b:g}. "
-            f"To output {int(target[0])} there, b must be {need}.",
+    what = f"For x = ({x1}, {x2}) your neuron outputs {int(out[i])}; {name} needs {int(target[i])}."
+    where = f"There {_Z_TEXT[i]} = {z[i]:g}, and the step outputs 1 only where z > 0 (strictly)."
+    bias_text, bias_ok = _BIAS_NEEDED[name]
+    if z[i] == 0 and target[i] == 1:
+        return "boundary", Hint(
+            f"For x = ({x1}, {x2}) the weighted input is exactly z = 0, so the step outputs 0; {name} needs 1.",
+            where,
+            f"Make z a little larger there ({_Z_TEXT[i][4:]} > 0), while the other three inputs keep their outputs.",
         )
-    need = "> 0" if target[i] == 1 else "<= 0"
-    return (
-        "row",
-        f"For x = ({x1}, {x2}): z = {w[0]:g}*{x1} + {w[1]:g}*{x2} + {b:g} = {z[i]:g}, so the step "
-        f"outputs {int(out[i])}; you need {int(target[i])}, so z must be {need}.",
-    )
+    if not bias_ok(b):
+        fix = (
+            f"{name} needs {bias_text}: with b = {b:g} no weights can work. Choose such a bias "
+            f"first, then the weights. {_requirements(name)}"
+        )
+        return ("bias" if i == 0 else "bias-cannot-work"), Hint(what, where, fix)
+    return ("one-input" if i in (1, 2) else "both-inputs"), Hint(what, where, _needs(name, i, b))
 
 
 def and_gate(w: Any, b: Any) -> Verdict:

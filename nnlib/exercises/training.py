@@ -14,21 +14,34 @@ hint) and never raises in a normal run.
 The first two check the mechanics of a training loop (1. one gradient-descent
 step, 2. the mini-batches of one epoch); the last two the choices a
 practitioner makes by reading the validation loss (3. which learning rate to
-keep, 4. at which epoch early stopping ends a run).
+keep, 4. at which epoch early stopping ends a run). Each checks the type the
+task names (a new list of float arrays; a list, or a generator, of tuples
+``(X_batch, Y_batch)``; one of the learning rates; a tuple of two ints) and that
+no input is changed: neither the arrays nor the lists that hold them.
 """
 
 from __future__ import annotations
 
-import copy
 import math
+import types
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..callbacks import History
 from ..training import TrainingDiverged
 from . import core
-from .core import Case, Mistake, Verdict
+from .core import Case, Exercise, Hint, Mistake, Verdict
+
+EXERCISES = {
+    "sgd_step": Exercise("ex-training-sgd-step", "One step of gradient descent", "sgd_step"),
+    "iterate_minibatches": Exercise("ex-training-minibatches", "The mini-batches of one epoch", "iterate_minibatches"),
+    "choose_learning_rate": Exercise("ex-training-lr-search", "Choosing a learning rate", "choose_learning_rate"),
+    "early_stopping_epoch": Exercise(
+        "ex-training-early-stopping", "When does early stopping stop?", "early_stopping_epoch"
+    ),
+}
 
 # --- 1. one gradient-descent step ------------------------------------------------
 
@@ -42,24 +55,48 @@ _SGD_MISTAKES = [
     Mistake(
         "added-gradient",
         lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs)],
-        "You moved *up* the slope: the gradient points towards larger cost, so gradient "
-        "descent subtracts it, p - lr * g.",
+        Hint(
+            "Your step goes *up* the slope: you added the gradient.",
+            "Look at the sign of the update: the gradient points towards larger cost.",
+            "Gradient descent subtracts it: p - lr * g.",
+        ),
     ),
     Mistake(
         "forgot-lr",
         lambda ps, gs, lr: [p - g for p, g in zip(ps, gs)],
-        "The step is the whole gradient: multiply it by the learning rate, p - lr * g.",
+        Hint(
+            "Your step is the whole gradient: the learning rate is missing.",
+            "Look at the update: the gradient is scaled by lr before it is subtracted.",
+            "p - lr * g.",
+        ),
     ),
     Mistake(
         "divided-by-lr",
         lambda ps, gs, lr: [p - g / lr for p, g in zip(ps, gs)],
-        "Multiply the gradient by the learning rate (p - lr * g), do not divide by it.",
+        Hint(
+            "Your step is g / lr: you divided by the learning rate.",
+            "Look at the operator between lr and g.",
+            "Multiply: p - lr * g.",
+        ),
     ),
     Mistake(
-        "return-in-loop",
+        "first-param-only",
         lambda ps, gs, lr: [ps[0] - lr * gs[0]],
-        "Only the first parameter came back: is the `return` inside the `for` loop? "
-        "Build the whole list first, then return it.",
+        Hint(
+            "Only the first parameter came back: the loop ends after its first pass.",
+            "Look at what is indented inside the `for` loop: a `return` (or a `break`) there ends "
+            "it after the first parameter.",
+            "Build the whole list first (or use a list comprehension), then return it after the loop.",
+        ),
+    ),
+    Mistake(
+        "missed-last-param",
+        lambda ps, gs, lr: [p - lr * g for p, g in zip(ps[:-1], gs[:-1])],
+        Hint(
+            "The last parameter is missing from your list.",
+            "Look at what the loop runs over: params[:-1] or range(len(params) - 1) stops one early.",
+            "Go through every pair: for p, g in zip(params, grads).",
+        ),
     ),
 ]
 
@@ -68,121 +105,189 @@ def _sgd_cases() -> list[Case]:
     rng = np.random.default_rng(6)
     W, b = rng.normal(size=(2, 3)).round(2), rng.normal(size=3).round(2)
     dW, db = rng.normal(size=(2, 3)).round(2), rng.normal(size=3).round(2)
+    W1, b1, W2, b2 = (rng.normal(size=s).round(2) for s in ((3, 4), 4, (4, 2), 2))
+    dW1, db1, dW2, db2 = (rng.normal(size=s).round(2) for s in ((3, 4), 4, (4, 2), 2))
     return [
         Case(([np.array([1.0, -2.0])], [np.array([0.5, -1.0])], 0.1), label="one parameter array"),
         Case(([W, b], [dW, db], 0.5), label="a layer's W and b"),
+        Case(([W1, b1, W2, b2], [dW1, db1, dW2, db2], 0.05), label="two layers: [W1, b1, W2, b2]"),
     ]
 
 
-def sgd_step(fn: Callable | None) -> Verdict:
-    """Check ``sgd_step(params, grads, lr)``: a list of new arrays ``p - lr * g``, inputs untouched."""
-    name = "sgd_step"
-    if core.is_stub(fn):
-        return core.not_attempted(name)
-    for case in _sgd_cases():
-        params, grads, lr = case.args
-        shown = case.label + "\n" + core.describe_args(case.args, {}, ["params", "grads", "lr"])
-        p_copy, g_copy = copy.deepcopy(params), copy.deepcopy(grads)
-        try:
-            got = fn(p_copy, g_copy, lr)
-        except NotImplementedError:
-            return core.not_attempted(name)
-        except Exception as e:  # the learner's code may raise anything
-            return core.wrong(
-                name,
-                f"Your function raised {type(e).__name__}: {e}",
-                case=shown,
-                hint_id="raised",
-                hint="Run it on the input shown to reproduce the error.",
-            )
-        if got is Ellipsis:
-            return core.not_attempted(name)
-        expected = sgd_step_reference(params, grads, lr)
-        params_changed = not all(np.array_equal(a, b) for a, b in zip(p_copy, params))
-        grads_changed = not all(np.array_equal(a, b) for a, b in zip(g_copy, grads))
-        if got is None:
-            if params_changed and all(core.close(a, e) for a, e in zip(p_copy, expected)):
-                return core.wrong(
-                    name,
-                    "Your function updated `params` in place and returned None.",
-                    case=shown,
-                    hint_id="in-place-returned-none",
-                    hint="The update itself is right. Return a *new* list, "
-                    "[p - lr * g for ...], and leave the inputs unchanged.",
-                )
-            return core.wrong(
-                name,
-                "Your function returned None.",
-                case=shown,
-                hint_id="returned-none",
-                hint="Did you forget the `return` statement?",
-            )
-        if grads_changed:
-            return core.wrong(
-                name,
-                "Your function changed the arrays in `grads`.",
-                case=shown,
-                hint_id="modified-grads",
-                hint="Scaling a gradient in place (g *= lr) changes the caller's "
-                "gradients: compute lr * g as a new array instead.",
-            )
-        if params_changed:
-            return core.wrong(
-                name,
-                "Your function changed the arrays in `params` in place.",
-                case=shown,
-                hint_id="in-place",
-                hint="p -= lr * g writes into the caller's arrays. Compute new arrays, "
-                "p - lr * g, and return them in a list.",
-            )
-        if isinstance(got, np.ndarray) or not hasattr(got, "__iter__"):
-            return core.wrong(
-                name,
-                f"Return a list of arrays (one per parameter), not a {type(got).__name__}.",
-                case=shown,
-                received=got,
-                hint_id="not-a-list",
-                hint="params is a list such as [W, b]; return [new_W, new_b].",
-            )
-        got = list(got)
-        ok = len(got) == len(expected) and all(core.close(a, e) for a, e in zip(got, expected))
-        if ok:
-            continue
-        for m in _SGD_MISTAKES:
-            theirs = m.fn(params, grads, lr)
-            if len(theirs) == len(got) and all(core.close(a, t) for a, t in zip(got, theirs)):
-                return core.wrong(
-                    name,
-                    "Not yet: the first input where your result differs is shown below.",
-                    case=shown,
-                    expected=expected,
-                    received=got,
-                    hint_id=m.id,
-                    hint=m.hint,
-                )
-        if len(got) != len(expected):
-            return core.wrong(
-                name,
-                f"You returned {len(got)} arrays for {len(expected)} parameters.",
-                case=shown,
-                expected=expected,
-                received=got,
-                hint_id="length",
-                hint="Return one updated array per parameter, in the same order.",
-            )
-        return core.wrong(
-            name,
-            "Not yet: the first input where your result differs is shown below.",
-            case=shown,
-            expected=expected,
-            received=got,
-            hint_id=None,
-            hint="Each new parameter is p - lr * g, elementwise.",
+def _list_of_float_arrays(value: Any) -> core.TypeProblem | None:
+    """The task asks for a new list of numpy float arrays."""
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            problem = core.float_array(v)
+            if problem:
+                hint_id, message, hint = problem
+                return hint_id, f"Entry {i} of your list: {message[0].lower()}{message[1:]}", hint
+        return None
+    if isinstance(value, types.GeneratorType):
+        return (
+            "generator",
+            "Your function returns a generator; the task asks for a new list.",
+            Hint(
+                "Your function returns a generator, not a list: it can be read only once, and has no length.",
+                "Look at the return line: parentheses around `... for ... in ...` make a generator, "
+                "and a `yield` turns the whole function into one.",
+                "Use square brackets, [p - lr * g for p, g in zip(params, grads)], to build a list.",
+            ),
         )
-    return core.correct(name, "Well done: both test cases match, and the inputs were left unchanged.")
+    if isinstance(value, tuple):
+        return (
+            "tuple-not-list",
+            "Your function returns a tuple; the task asks for a new list.",
+            Hint(
+                "Your function returns a tuple, not a list.",
+                "Look at the return line: tuple(...) or (a, b) makes a tuple.",
+                "Return a list: [p - lr * g for p, g in zip(params, grads)].",
+            ),
+        )
+    return (
+        "not-a-list",
+        f"Your function returns {_kind(value)}; the task asks for a list of arrays (one per parameter).",
+        Hint(
+            f"Your function returns {_kind(value)}, not a list of arrays.",
+            "Look at the return line: params is a list such as [W, b], and the result is a list like it.",
+            "Return one new array per parameter, in a list: [new_W, new_b].",
+        ),
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def _sgd_in_place(out: core.Outcome, expected: Any) -> tuple[str, str, Hint] | None:
+    """Updated the caller's arrays in place and returned None: the update itself may be right."""
+    params_after = out.args[0]
+    if out.value is None and core.close(params_after, expected):
+        return (
+            "in-place-returned-none",
+            "Your function updated `params` in place and returned None.",
+            Hint(
+                "Your update is right, but it changed the caller's arrays and returned nothing.",
+                "Look at `p -= lr * g`: it writes into the array p of the caller's list, and the "
+                "function has no `return` with the result.",
+                "Return a *new* list, [p - lr * g for p, g in zip(params, grads)], and leave the inputs unchanged.",
+            ),
+        )
+    return None
+
+
+def sgd_step(fn: Callable | None) -> Verdict:
+    """Check ``sgd_step(params, grads, lr)``: a new list of float arrays ``p - lr * g``, inputs untouched."""
+    return core.check_function(
+        EXERCISES["sgd_step"],
+        fn,
+        sgd_step_reference,
+        _sgd_cases(),
+        _SGD_MISTAKES,
+        arg_names=["params", "grads", "lr"],
+        returns=_list_of_float_arrays,
+        on_modified=_sgd_in_place,
+    )
 
 
 # --- 2. the mini-batches of one epoch ----------------------------------------------
+
+
+def _numbered_data(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """X whose first column is the row number, Y = -row number: any broken pair shows."""
+    i = np.arange(n, dtype=float)
+    X = np.column_stack([i, 100 + i])  # (n, 2)
+    Y = -i[:, None]  # (n, 1)
+    return X, Y
+
+
+_MB_CASES = [(10, 4), (12, 4), (5, 1), (3, 5)]  # (n, batch_size): partial last batch first
+_PERMUTATION_FIX = (
+    "Draw one order = rng.permutation(n), then cut it into consecutive pieces: "
+    "(X[order[s:s + batch_size]], Y[order[s:s + batch_size]]) for s in range(0, n, batch_size)."
+)
+_MB_HINTS = {
+    "not-shuffled": Hint(
+        "Your batches come out in the original order of the examples: nothing was shuffled.",
+        "Look for the shuffle: the order of the rows must come from rng.",
+        _PERMUTATION_FIX,
+    ),
+    "shuffled-batches-only": Hint(
+        "Each of your batches holds consecutive examples: you shuffled the order of the batches, not the examples.",
+        "Look at what you permute: the list of batches, instead of the row indices.",
+        "Permute the row indices first, then cut: " + _PERMUTATION_FIX,
+    ),
+    "dropped-last": Hint(
+        "The last, smaller batch is missing, so some examples are never used in the epoch.",
+        "Look at the range of batch starts: it stops before the leftover rows "
+        "(e.g. range(0, n - batch_size + 1, ...)).",
+        "range(0, n, batch_size) gives every start, including the last partial batch.",
+    ),
+    "overlap": Hint(
+        "Your batches overlap: consecutive batches share examples.",
+        "Look at the start of each batch: consecutive batches must start batch_size apart, not 1 apart.",
+        "order[start:start + batch_size] for start in range(0, n, batch_size).",
+    ),
+    "with-replacement": Hint(
+        "Some examples appear more than once in the epoch and others never: the order was drawn with replacement.",
+        "Look at how you draw the order: rng.choice(n, n) and rng.integers(0, n, n) can draw the same index twice.",
+        "rng.permutation(n) gives every index exactly once.",
+    ),
+    "duplicates": Hint(
+        "Some examples appear in more than one batch.",
+        "Look at how the rows of each batch are chosen: every index of the shuffled order is used exactly once.",
+        _PERMUTATION_FIX,
+    ),
+    "missing-rows": Hint(
+        "Some examples never appear in any batch.",
+        "Look at the slices you take: together they must cover the whole shuffled order.",
+        _PERMUTATION_FIX,
+    ),
+    "pairs-broken": Hint(
+        "An input ended up with another example's target: X and Y were not shuffled the same way.",
+        "Look at the shuffles: two calls of rng.permutation (or rng.shuffle of X and of Y) give two different orders.",
+        "Draw one order = rng.permutation(n) and index both X and Y with it.",
+    ),
+    "batch-size": Hint(
+        "Your batches do not have batch_size rows (except possibly the last).",
+        "Look at the length of each slice: order[start:start + batch_size].",
+        _PERMUTATION_FIX,
+    ),
+    "ignores-rng": Hint(
+        "Your batches do not follow the `rng` you are given: the same seed gave different batches, or "
+        "different seeds the same ones.",
+        "Look at where the shuffle comes from: np.random.permutation, np.random.shuffle or a new "
+        "np.random.default_rng(...) use another generator.",
+        "Use the argument: order = rng.permutation(n).",
+    ),
+    "not-pairs": Hint(
+        "The items of your result are not pairs (X_batch, Y_batch).",
+        "Look at what you append (or yield) for each batch: both the inputs and the targets.",
+        "Append (or yield) one tuple per batch: (X[idx], Y[idx]).",
+    ),
+    "pair-not-tuple": Hint(
+        "Each of your batches is a list [X_batch, Y_batch]; the task asks for pairs, tuples (X_batch, Y_batch).",
+        "Look at what you append (or yield): [a, b] builds a list.",
+        "Append (or yield) a tuple: (X[idx], Y[idx]).",
+    ),
+    "batch-not-array": Hint(
+        "A batch's X_batch or Y_batch is not a numpy array.",
+        "Look at how a batch is built: a list of rows ([X[i] for i in ...]) is a list, not an array.",
+        "Index with an array of row numbers, X[idx] and Y[idx]: that gives arrays with one row per example.",
+    ),
+    "shape": Hint(
+        "A batch does not have one row per example with all the columns of X (and of Y).",
+        "Look at how you index: X[idx] keeps whole rows, X[:, idx] would pick columns.",
+        "Index rows, X[idx] and Y[idx], so that each batch has shape (k, n_in) and (k, n_out).",
+    ),
+    "not-a-list": Hint(
+        "Your function returns neither a list of batches nor a generator of them.",
+        "Look at the return line: the task asks for a list of pairs (or `yield` for each pair).",
+        "Collect the pairs in a list and return it, or `yield` each pair.",
+    ),
+}
 
 
 def iterate_minibatches_reference(
@@ -196,53 +301,26 @@ def iterate_minibatches_reference(
     ]
 
 
-def _numbered_data(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """X whose first column is the row number, Y = -row number: any broken pair shows."""
-    i = np.arange(n, dtype=float)
-    X = np.column_stack([i, 100 + i])  # (n, 2)
-    Y = -i[:, None]  # (n, 1)
-    return X, Y
-
-
-_MB_CASES = [(10, 4), (12, 4), (5, 1), (3, 5)]  # (n, batch_size): partial last batch first
-_MB_HINTS = {
-    "not-shuffled": "The batches come out in the original order. Shuffle once per epoch: "
-    "order = rng.permutation(n), then take X[order[...]] and Y[order[...]].",
-    "shuffled-batches-only": "Each batch holds consecutive rows: you shuffled the order of the "
-    "batches, not the examples. Permute the row indices, then cut.",
-    "dropped-last": "The last, smaller batch is missing, so some examples are never used in the "
-    "epoch. range(0, n, batch_size) gives every start, including the last partial one.",
-    "overlap": "Some examples appear in more than one batch. Consecutive batches start batch_size "
-    "apart: order[start:start + batch_size] for start in range(0, n, batch_size).",
-    "missing-rows": "Some examples never appear in any batch: every row must be used exactly once per epoch.",
-    "pairs-broken": "An input ended up with another example's target: X and Y were shuffled with "
-    "different permutations. Draw one order = rng.permutation(n) and index both with it.",
-    "batch-size": "Every batch except possibly the last must have exactly batch_size rows.",
-    "in-place": "Your function shuffled the caller's X or Y in place (rng.shuffle(X)?). Shuffle an "
-    "index array instead: order = rng.permutation(n).",
-    "ignores-rng": "Use the rng you are given (rng.permutation), not np.random or a new generator: "
-    "the same seed must give the same batches, and different seeds different ones.",
-    "not-pairs": "Return (or yield) pairs (X_batch, Y_batch), one per mini-batch.",
-}
-
-
-def _batches(fn: Callable, X, Y, batch_size: int, seed: int):
-    """Run the learner's function; returns (outcome, value, X_after, Y_after)."""
+def _batches(fn: Callable, X: np.ndarray, Y: np.ndarray, batch_size: int, seed: int) -> core.Outcome:
+    """Run the learner's function and read its batches (a generator runs here)."""
     Xc, Yc = X.copy(), Y.copy()
     try:
         out = fn(Xc, Yc, batch_size, np.random.default_rng(seed))
-        if out is not None and out is not Ellipsis:
-            out = list(out)  # a generator runs here
-    except NotImplementedError:
-        return "stub", None, Xc, Yc
+        if out is not Ellipsis and (isinstance(out, list) or hasattr(out, "__next__")):
+            out = list(out)
+    except NotImplementedError as e:
+        blocker = core._unfinished_callee(fn, e)
+        return core.Outcome("blocked", blocked_by=blocker) if blocker else core.Outcome("stub")
     except Exception as e:  # the learner's code may raise anything
-        return "raised", e, Xc, Yc
+        return core.Outcome("raised", e)
     if out is Ellipsis:
-        return "stub", None, Xc, Yc
-    return "ok", out, Xc, Yc
+        return core.Outcome("stub")
+    if not (np.array_equal(Xc, X) and np.array_equal(Yc, Y)):
+        return core.Outcome("modified", out, change=("array", "X" if not np.array_equal(Xc, X) else "Y"))
+    return core.Outcome("ok", out)
 
 
-def _order(batches) -> list[int] | None:
+def _order(batches: Any) -> list[int] | None:
     try:
         return [int(r) for xb, _ in batches for r in np.asarray(xb)[:, 0]]
     except (TypeError, ValueError, IndexError):
@@ -250,99 +328,95 @@ def _order(batches) -> list[int] | None:
 
 
 def iterate_minibatches(fn: Callable | None) -> Verdict:
-    """Check ``iterate_minibatches(X, Y, batch_size, rng)``: shuffled, complete, non-overlapping, paired."""
-    name = "iterate_minibatches"
+    """Check ``iterate_minibatches(X, Y, batch_size, rng)``: shuffled, complete, non-overlapping, paired.
+
+    A list (or a generator) of tuples of arrays ``(X_batch, Y_batch)``; the shuffle comes from
+    ``rng`` (same seed, same batches; another seed, other batches); ``X`` and ``Y`` unchanged.
+    """
+    ex = EXERCISES["iterate_minibatches"]
     if core.is_stub(fn):
-        return core.not_attempted(name)
+        return core.not_attempted(ex)
+    if not callable(fn):
+        return core.not_callable(ex, fn)
     for n, bs in _MB_CASES:
         X, Y = _numbered_data(n)
         shown = (
             f"X: {n} rows, row i = [i, 100 + i]; Y: {n} rows, row i = [-i]\n"
             f"batch_size = {bs}\nrng = np.random.default_rng(0)"
         )
-        outcome, got, Xa, Ya = _batches(fn, X, Y, bs, seed=0)
 
-        def bad(hint_id: str, message: str, **kw) -> Verdict:
-            return core.wrong(
-                name,
-                message,
-                case=shown,  # noqa: B023 (called within this iteration)
-                hint_id=hint_id,
-                hint=_MB_HINTS.get(hint_id),
-                **kw,
-            )
+        def bad(hint_id: str, message: str, **kw: Any) -> Verdict:
+            return core.wrong(ex, message, _MB_HINTS[hint_id], hint_id, case=shown, **kw)  # noqa: B023
 
-        if outcome == "stub":
-            return core.not_attempted(name)
-        if outcome == "raised":
-            return core.wrong(
-                name,
-                f"Your function raised {type(got).__name__}: {got}",
-                case=shown,
-                hint_id="raised",
-                hint="Run it on the input shown to reproduce the error.",
-            )
-        if not (np.array_equal(Xa, X) and np.array_equal(Ya, Y)):
-            return bad("in-place", "Your function changed X or Y in place.")
+        out = _batches(fn, X, Y, bs, seed=0)
+        if out.kind == "stub":
+            return core.not_attempted(ex)
+        if out.kind == "blocked":
+            return core.waiting(ex, fn, out.blocked_by or "a function it calls")
+        if out.kind == "raised":
+            return core.raised_verdict(ex, out.value, shown)
+        if out.kind == "modified" and out.change is not None:
+            hint_id, hint, message = core.change_hint(out.change)
+            return core.wrong(ex, message, hint, hint_id, case=shown)
+        got = out.value
         if got is None:
-            return core.wrong(
-                name,
-                "Your function returned None.",
-                case=shown,
-                hint_id="returned-none",
-                hint="Return a list of (X_batch, Y_batch) pairs (or `yield` each pair).",
-            )
-        if not all(isinstance(b, (tuple, list)) and len(b) == 2 for b in got):
-            return bad("not-pairs", "Each item should be a pair (X_batch, Y_batch).")
+            hint_id, hint = core.none_hint(fn)
+            return core.wrong(ex, "Your function returned None.", hint, hint_id, case=shown)
+        if not isinstance(got, list):
+            return bad("not-a-list", f"Your function returns {_kind(got)}; expected a list of pairs (or a generator).")
+        for item in got:
+            if isinstance(item, list) and len(item) == 2:
+                return bad("pair-not-tuple", "Each batch should be a tuple (X_batch, Y_batch), not a list.")
+            if not (isinstance(item, tuple) and len(item) == 2):
+                return bad("not-pairs", f"Each item should be a pair (X_batch, Y_batch); got {_kind(item)}.")
         for xb, yb in got:
-            xb, yb = np.asarray(xb), np.asarray(yb)
+            if not (isinstance(xb, np.ndarray) and isinstance(yb, np.ndarray)):
+                return bad("batch-not-array", f"A batch holds {_kind(xb)} and {_kind(yb)}; expected two numpy arrays.")
             if xb.ndim != 2 or xb.shape[1] != X.shape[1] or yb.ndim != 2 or yb.shape != (xb.shape[0], 1):
-                return core.wrong(
-                    name,
+                return bad(
+                    "shape",
                     f"A batch has X of shape {xb.shape} and Y of shape {yb.shape}; "
                     f"expected (k, {X.shape[1]}) and (k, 1).",
-                    case=shown,
-                    hint_id="shape",
-                    hint="Index rows, X[idx] and Y[idx], so that each batch "
-                    "keeps one row per example (rows are examples).",
                 )
-        order = _order(got)
-        sizes = [len(xb) for xb, _ in got]
+        order = _order(got) or []
+        batch_rows = [[int(r) for r in xb[:, 0]] for xb, _ in got]
+        sizes = [len(rows) for rows in batch_rows]
         summary = f"batch sizes {sizes}, rows in the order they came out: {order}"
         expected_sizes = [bs] * (n // bs) + ([n % bs] if n % bs else [])
         if len(order) > len(set(order)):
-            return bad("overlap", "Some examples appear twice in one epoch.", received=summary)
+            if len(batch_rows) > 1 and all(set(a) & set(b) for a, b in zip(batch_rows, batch_rows[1:])):
+                return bad("overlap", "Consecutive batches share examples.", received=summary)
+            if len(set(order)) < n:
+                return bad("with-replacement", "Some examples appear twice and others never.", received=summary)
+            return bad("duplicates", "Some examples appear twice in one epoch.", received=summary)
         if len(order) < n:
             if n % bs and sizes == [bs] * (n // bs):
                 return bad("dropped-last", f"Only {len(order)} of the {n} examples were used.", received=summary)
             return bad("missing-rows", f"Only {len(order)} of the {n} examples were used.", received=summary)
         for xb, yb in got:
-            if not np.array_equal(np.asarray(yb)[:, 0], -np.asarray(xb)[:, 0]):
+            if not np.array_equal(yb[:, 0], -xb[:, 0]):
                 return bad("pairs-broken", "Inputs and targets no longer match.", received=summary)
         shuffle_visible = n >= 8  # a real shuffle of 8+ rows gives the identity with chance < 1/40000
         if shuffle_visible and order == list(range(n)):
             return bad("not-shuffled", "The examples come out in their original order.", received=summary)
-        if shuffle_visible and all(
-            np.array_equal(np.diff(np.asarray(xb)[:, 0]), np.ones(len(xb) - 1)) for xb, _ in got
-        ):
+        if shuffle_visible and all(np.array_equal(np.diff(rows), np.ones(len(rows) - 1)) for rows in batch_rows):
             return bad("shuffled-batches-only", "Each batch is a run of consecutive examples.", received=summary)
         if sizes != expected_sizes:
             return bad("batch-size", f"Expected batch sizes {expected_sizes}.", received=summary)
         if shuffle_visible:
-            again = _order(_batches(fn, X, Y, bs, seed=0)[1] or [])
-            other = _order(_batches(fn, X, Y, bs, seed=1)[1] or [])
+            again = _order(_batches(fn, X, Y, bs, seed=0).value or [])
+            other = _order(_batches(fn, X, Y, bs, seed=1).value or [])
             if again != order or other == order:
-                return bad("ignores-rng", "The same seed gave different batches, or different seeds the same batches.")
+                return bad(
+                    "ignores-rng",
+                    "The same seed gave different batches, or different seeds the same batches.",
+                    received=summary,
+                )
     return core.correct(
-        name,
-        f"Well done: all {len(_MB_CASES)} test cases give shuffled, complete, "
-        "non-overlapping batches with inputs and targets kept together.",
+        ex,
+        f"Well done: on {core.plural(len(_MB_CASES), 'test case')} your batches are shuffled by the rng, "
+        "complete and non-overlapping, with inputs and targets kept together.",
     )
-
-
-# --- 3. and 4. are in nnlib.exercises.tuning (imported above) -----------------------
-
-__all__ = ["choose_learning_rate", "early_stopping_epoch", "iterate_minibatches", "sgd_step"]
 
 
 # --- 3. choosing a learning rate ------------------------------------------------------
@@ -381,7 +455,7 @@ def _fake_trainer(runs: dict) -> Callable[[float], History]:
     return train_with
 
 
-_LR_CASES = [
+_LR_RUNS = [
     # plain: the middle rate wins on both training and validation loss
     (
         "three rates",
@@ -405,12 +479,41 @@ _LR_CASES = [
         "one run diverges",
         {10.0: "diverges", 1.0: ([0.5, 0.3, 0.25], [0.52, 0.33, 0.3]), 0.1: ([0.8, 0.6, 0.5], [0.82, 0.63, 0.55])},
     ),
+    # a run diverges in the middle of the list, and the best rate comes after it
+    (
+        "a run in the middle diverges",
+        {
+            0.05: ([0.7, 0.5, 0.4], [0.72, 0.52, 0.42]),
+            5.0: "diverges",
+            0.5: ([0.6, 0.35, 0.3], [0.62, 0.38, 0.33]),
+            0.01: ([0.9, 0.85, 0.8], [0.92, 0.87, 0.83]),
+        },
+    ),
 ]
+
+
+def _lr_cases() -> list[Case]:
+    cases = []
+    for label, runs in _LR_RUNS:
+        desc = "\n".join(
+            f"  lr = {lr:g}: "
+            + ("raises TrainingDiverged" if run == "diverges" else f"loss {run[0]}, val_loss {run[1]}")
+            for lr, run in runs.items()
+        )
+        cases.append(
+            Case(
+                (list(runs), _fake_trainer(runs)),
+                label=label,
+                shown=f"lrs = {list(runs)}\ntrain_with(lr) returns a History with\n{desc}",
+            )
+        )
+    return cases
 
 
 def _choose_by(key, pick=min, on_diverge="skip"):
     """A ``choose_learning_rate`` that scores each run's History with ``key`` and picks with
-    ``pick``; a diverged run is skipped, or scored ``"nan"`` or ``"inf"`` (``on_diverge``)."""
+    ``pick``; a diverged run is skipped, scored ``"nan"`` or ``"inf"``, or ends the search
+    (``on_diverge="break"``, which returns None when no rate was scored yet)."""
 
     def choose(lrs, train_with):
         scores = {}
@@ -418,126 +521,137 @@ def _choose_by(key, pick=min, on_diverge="skip"):
             try:
                 scores[lr] = key(train_with(lr))
             except TrainingDiverged:
+                if on_diverge == "break":
+                    break
                 if on_diverge != "skip":
                     scores[lr] = float(on_diverge)
+        if not scores:
+            return None
         return pick(scores, key=scores.get)
 
     return choose
 
 
+def _argmin_with_nan(lrs, train_with):
+    """Diverged runs scored NaN, then np.argmin, which returns the first NaN."""
+    losses = []
+    for lr in lrs:
+        try:
+            losses.append(train_with(lr).val_loss[-1])
+        except TrainingDiverged:
+            losses.append(float("nan"))
+    return lrs[int(np.argmin(losses))]
+
+
 def _lr_mistakes() -> list[Mistake]:
     by = _choose_by
+    nan_hint = Hint(
+        "A diverged run scored as NaN confuses the comparison: every comparison with NaN is "
+        "False (and np.argmin returns the position of the first NaN).",
+        "Look at what you record for a rate whose training raised TrainingDiverged.",
+        "Skip that rate (continue), or score it as float('inf').",
+    )
     return [
         Mistake(
             "used-training-loss",
             by(lambda h: h.loss[-1]),
-            "You chose by the *training* loss. A large learning rate can fit the training set "
-            "best and still generalise worst: compare history.val_loss[-1].",
+            Hint(
+                "You chose by the *training* loss: a large learning rate can fit the training set "
+                "best and still generalise worst.",
+                "Look at which list of the History you read: history.loss is the training loss.",
+                "Compare the final validation losses, history.val_loss[-1].",
+            ),
         ),
         Mistake(
             "picked-largest",
             by(lambda h: h.val_loss[-1], pick=max),
-            "You picked the rate with the *largest* validation loss: lower loss is better (min, not max).",
+            Hint(
+                "You picked the rate with the *largest* final validation loss.",
+                "Look at how you pick: max instead of min, or a comparison the wrong way round.",
+                "Lower loss is better: keep the rate with the smallest final validation loss (min).",
+            ),
         ),
         Mistake(
             "first-epoch",
             by(lambda h: h.val_loss[0]),
-            "history.val_loss[0] is the first epoch; the final validation loss is history.val_loss[-1].",
+            Hint(
+                "You compared the validation losses after the *first* epoch.",
+                "Look at the index into val_loss: [0] is the first epoch.",
+                "The final validation loss is history.val_loss[-1].",
+            ),
+        ),
+        Mistake("nan-for-diverged", by(lambda h: h.val_loss[-1], on_diverge="nan"), nan_hint),
+        Mistake("nan-for-diverged", _argmin_with_nan, nan_hint),
+        Mistake(
+            "stopped-at-divergence",
+            by(lambda h: h.val_loss[-1], on_diverge="break"),
+            Hint(
+                "Your search stops at the first run that diverges: the rates after it are never tried.",
+                "Look at the `except TrainingDiverged:` branch: a `break` (or a `return`) there ends the whole search.",
+                "Use `continue` there: it skips only the rate that diverged and goes on with the next one.",
+            ),
         ),
         Mistake(
-            "nan-for-diverged",
-            by(lambda h: h.val_loss[-1], on_diverge="nan"),
-            "A diverged run scored as NaN confuses min(): every comparison with NaN is False. "
-            "Skip that rate, or score it as float('inf').",
+            "returned-index",
+            lambda lrs, train_with: lrs.index(choose_learning_rate_reference(lrs, train_with)),
+            Hint(
+                "You returned the position of the best rate in the list, not the rate itself.",
+                "Look at the return line: an index from argmin or enumerate.",
+                "Return the learning rate: lrs[best_index].",
+            ),
+        ),
+        Mistake(
+            "returned-loss",
+            lambda lrs, train_with: train_with(choose_learning_rate_reference(lrs, train_with)).val_loss[-1],
+            Hint(
+                "You returned the best validation loss, not the learning rate that reached it.",
+                "Look at what you keep while comparing: the loss, but not its learning rate.",
+                "Keep both (e.g. a dict {lr: loss}) and return the learning rate: min(losses, key=losses.get).",
+            ),
         ),
     ]
 
 
-def choose_learning_rate(fn: Callable | None) -> Verdict:
-    """Check ``choose_learning_rate(lrs, train_with)`` on made-up training runs."""
-    name = "choose_learning_rate"
-    if core.is_stub(fn):
-        return core.not_attempted(name)
-    for label, runs in _LR_CASES:
-        lrs = list(runs)
-        desc = "\n".join(
-            f"  lr = {lr:g}: "
-            + ("raises TrainingDiverged" if run == "diverges" else f"loss {run[0]}, val_loss {run[1]}")
-            for lr, run in runs.items()
-        )
-        shown = f"{label}\nlrs = {lrs}\ntrain_with(lr) returns a History with\n{desc}"
-        expected = choose_learning_rate_reference(lrs, _fake_trainer(runs))
+def _chose_diverged(received: Any, case: Case) -> tuple[str, Hint] | None:
+    lrs, train_with = case.args
+    diverged = []
+    for lr in lrs:
         try:
-            got = fn(list(lrs), _fake_trainer(runs))
-        except NotImplementedError:
-            return core.not_attempted(name)
-        except TrainingDiverged as e:
-            return core.wrong(
-                name,
-                f"Your function let TrainingDiverged escape: {e}",
-                case=shown,
-                hint_id="not-caught",
-                hint="Wrap the call in try: ... except nnlib.TrainingDiverged: and skip "
-                "that learning rate (its loss is effectively infinite).",
-            )
-        except Exception as e:  # the learner's code may raise anything
-            return core.wrong(
-                name,
-                f"Your function raised {type(e).__name__}: {e}",
-                case=shown,
-                hint_id="raised",
-                hint="Run it on the input shown to reproduce the error.",
-            )
-        if got is Ellipsis:
-            return core.not_attempted(name)
-        if isinstance(got, (int, float, np.number)) and not isinstance(got, bool) and got == expected:
-            continue
-        if got is None:
-            hint_id, hint = "returned-none", "Did you forget the `return` statement?"
-        elif isinstance(got, (tuple, list, dict)):
-            hint_id, hint = (
-                "not-a-number",
-                f"Return just the best learning rate (a number), not a {type(got).__name__}.",
-            )
-        elif (
-            isinstance(got, (int, np.integer))
-            and not isinstance(got, bool)
-            and 0 <= got < len(lrs)
-            and lrs[int(got)] == expected
-        ):
-            hint_id, hint = (
-                "returned-index",
-                f"You returned the position {got} in the list; return the learning rate itself, lrs[{got}].",
-            )
-        elif isinstance(got, (float, np.floating)) and got not in lrs:
-            hint_id, hint = (
-                "returned-loss",
-                "That number is not one of the learning rates: did you "
-                "return the best loss instead of the learning rate that reached it?",
-            )
-        else:
-            hint_id, hint = (
-                None,
-                "Train once per learning rate, read each run's final validation loss, "
-                "and return the learning rate with the smallest one.",
-            )
-            for m in _lr_mistakes():
-                try:
-                    if m.fn(list(lrs), _fake_trainer(runs)) == got:
-                        hint_id, hint = m.id, m.hint
-                        break
-                except Exception:
-                    continue
-        return core.wrong(
-            name,
-            "Not yet: the first set of runs where your choice differs is shown below.",
-            case=shown,
-            expected=expected,
-            received=got,
-            hint_id=hint_id,
-            hint=hint,
+            train_with(lr)
+        except TrainingDiverged:
+            diverged.append(lr)
+    if isinstance(received, (int, float, np.number)) and received in diverged:
+        return "chose-diverged", Hint(
+            f"You returned {received:g}, a learning rate whose run diverged.",
+            "Look at what your function records for a rate whose training raised TrainingDiverged, "
+            "and at the starting value of your 'best so far'.",
+            "Skip the diverged rates (continue in the except branch) and return the best of the others.",
         )
-    return core.correct(name, f"Well done: the right learning rate in all {len(_LR_CASES)} sets of runs.")
+    return None
+
+
+_NOT_CAUGHT = Hint(
+    "TrainingDiverged escaped from your function: one learning rate blew up and stopped the whole search.",
+    "Look at the call train_with(lr): it is not inside a try block.",
+    "Wrap it in try: ... except TrainingDiverged: and skip that learning rate (continue).",
+)
+
+
+def choose_learning_rate(fn: Callable | None) -> Verdict:
+    """Check ``choose_learning_rate(lrs, train_with)`` on made-up training runs: one of the rates, ``lrs`` unchanged."""
+    return core.check_function(
+        EXERCISES["choose_learning_rate"],
+        fn,
+        choose_learning_rate_reference,
+        _lr_cases(),
+        _lr_mistakes(),
+        arg_names=["lrs", "train_with"],
+        rtol=0,
+        atol=0,
+        raised_hints=[("training diverged", "not-caught", _NOT_CAUGHT)],
+        returns=core.number,
+        explain=_chose_diverged,
+    )
 
 
 # --- 4. early stopping --------------------------------------------------------------------
@@ -592,6 +706,19 @@ def _es_tie_improves(val_losses, patience):
     return best_epoch, len(val_losses)
 
 
+def _es_previous_epoch(val_losses, patience):
+    """Counts epochs without improvement over the *previous* epoch, not over the best."""
+    best, best_epoch, waited, previous = math.inf, 0, 0, math.inf
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        waited = 0 if loss < previous else waited + 1
+        previous = loss
+        if waited >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
 def _es_cases() -> list[Case]:
     return [
         Case(([0.9, 0.7, 0.8, 0.6, 0.65, 0.7, 0.75, 0.8], 2), label="a dip, then a new best"),
@@ -605,33 +732,74 @@ _ES_MISTAKES = [
     Mistake(
         "no-patience",
         _es_no_patience,
-        "You stopped at the first epoch that did not improve. Patience means waiting: stop only "
-        "when `patience` epochs have passed since the best one.",
+        Hint(
+            "You stopped at the first epoch that did not improve: patience was ignored.",
+            "Look at the stopping condition: it must wait `patience` epochs after the best one.",
+            "Stop when epoch - best_epoch >= patience.",
+        ),
     ),
-    Mistake("one-epoch-late", _es_one_late, "You stop one epoch late: stop as soon as epoch - best_epoch >= patience."),
     Mistake(
-        "zero-based", _es_zero_based, "Count epochs from 1, as History.epoch does: enumerate(val_losses, start=1)."
+        "one-epoch-late",
+        _es_one_late,
+        Hint(
+            "You stop one epoch late.",
+            "Look at the comparison in the stopping condition: > waits one epoch more than >=.",
+            "Stop as soon as epoch - best_epoch >= patience.",
+        ),
+    ),
+    Mistake(
+        "zero-based",
+        _es_zero_based,
+        Hint(
+            "Both of your epochs are one too small: they are counted from 0.",
+            "Look at how you number the epochs: enumerate starts at 0 unless told otherwise.",
+            "Count from 1, as History.epoch does: enumerate(val_losses, start=1).",
+        ),
     ),
     Mistake(
         "looked-ahead",
         _es_looked_ahead,
-        "Your best epoch comes after the stop: early stopping cannot see the future. The best "
-        "epoch is the best among the epochs it actually ran.",
+        Hint(
+            "Your best epoch comes after the stop: early stopping cannot see the future.",
+            "Look at how you find the best epoch: an argmin over the whole list sees epochs never run.",
+            "Track the best loss as you go through the epochs, and stop the loop when patience runs out.",
+        ),
     ),
-    Mistake("tie-improves", _es_tie_improves, "An equal loss is not an improvement: use loss < best, not <=."),
+    Mistake(
+        "tie-improves",
+        _es_tie_improves,
+        Hint(
+            "You count an equal loss as a new best.",
+            "Look at the comparison that finds a new best: <= accepts a tie.",
+            "A new best is strictly lower: loss < best.",
+        ),
+    ),
+    Mistake(
+        "compared-with-previous",
+        _es_previous_epoch,
+        Hint(
+            "Your patience counts epochs without improvement over the *previous* epoch, not over the best one.",
+            "Look at what each loss is compared with when you count: the previous epoch's loss, "
+            "instead of the best loss so far.",
+            "Count from the best epoch: stop when epoch - best_epoch >= patience.",
+        ),
+    ),
 ]
 
 
 def early_stopping_epoch(fn: Callable | None) -> Verdict:
-    """Check ``early_stopping_epoch(val_losses, patience) -> (best_epoch, stop_epoch)``."""
+    """Check ``early_stopping_epoch(val_losses, patience) -> (best_epoch, stop_epoch)``: a tuple of two ints."""
     return core.check_function(
-        "early_stopping_epoch",
+        EXERCISES["early_stopping_epoch"],
         fn,
         early_stopping_epoch_reference,
         _es_cases(),
         _ES_MISTAKES,
         arg_names=["val_losses", "patience"],
+        rtol=0,
+        atol=0,
+        returns=core.int_pair,
     )
 
 
-__all__ = ["choose_learning_rate", "early_stopping_epoch"]
+__all__ = ["choose_learning_rate", "early_stopping_epoch", "iterate_minibatches", "sgd_step"]

@@ -8,8 +8,7 @@ returns the animation as self-contained HTML/JavaScript with a frame slider
 
 >>> training_animation(Network([2, 8, 1], "tanh"), X, y, epochs=100)  # doctest: +SKIP
 
-:func:`animate_frames` replays frames recorded any other way (the playground
-records its own with :meth:`nnlib.widgets.playground.trainer.Trainer.record`).
+:func:`animate_frames` replays frames recorded any other way (a list of :class:`Frame`).
 """
 
 from __future__ import annotations

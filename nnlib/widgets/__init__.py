@@ -1,13 +1,30 @@
 """Widgets: live, interactive views for the notebook, on top of nnlib's core, data and plots.
 
 - ``nnlib.widgets.playground``: the TensorFlow-Playground-style playground;
-- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs.
+- ``nnlib.widgets.dashboard``: ``TrainingDashboard``, live curves while ``fit`` runs (its anywidget
+  is ``nnlib.widgets.dashboard_widget``);
+- ``nnlib.widgets.explorers``: ``NeuronExplorer``, ``ActivationExplorer`` and
+  ``LossSurfaceExplorer``, anywidgets whose front ends compute what they draw, so that
+  they are live on the website too, without a kernel;
+- ``nnlib.widgets.inspectors``: ``WeightScaleInspector``, ``BackpropInspector`` and
+  ``PredictionInspector``, views of numbers nnlib computed, saved in the widget's state.
 
-Importing this package needs ``ipywidgets`` only when a widget is created
-(``pip install "nnlib[widgets]"``).
+Every widget here is an anywidget: ``pip install "nnlib[widgets]"``.
 """
 
 from .dashboard import TrainingDashboard
+from .explorers import ActivationExplorer, LossSurfaceExplorer, NeuronExplorer
+from .inspectors import BackpropInspector, PredictionInspector, WeightScaleInspector
 from .playground import Playground, run_experiment
 
-__all__ = ["Playground", "TrainingDashboard", "run_experiment"]
+__all__ = [
+    "ActivationExplorer",
+    "BackpropInspector",
+    "LossSurfaceExplorer",
+    "NeuronExplorer",
+    "Playground",
+    "PredictionInspector",
+    "TrainingDashboard",
+    "WeightScaleInspector",
+    "run_experiment",
+]

@@ -1,49 +1,63 @@
-"""A live training dashboard for :func:`~nnlib.training.fit`: loss and accuracy curves, a
-progress bar and, for 2-D inputs, the decision map, redrawn while training runs.
+"""A live training dashboard for :func:`~nnlib.training.fit`: loss and accuracy curves, the epoch
+and the latest numbers and, for 2-D inputs, the decision map, drawn while training runs.
 
 >>> net.fit(X, Y, epochs=200, callbacks=[TrainingDashboard(X, Y)])   # doctest: +SKIP
 
-Drawing is slow compared with a training epoch, so the dashboard draws only
-now and then: never more often than every ``min_interval`` seconds, and only
-while the time spent drawing stays below ``budget`` (5 %) of the training time
-so far. The final state is always drawn. The decisions live in :class:`Throttle`
-and :class:`DashboardView`, plain classes that tests drive with a fake clock.
+The dashboard is a :class:`~nnlib.callbacks.Callback`. It owns an anywidget
+(:class:`~nnlib.widgets.dashboard_widget.DashboardWidget`) whose front end,
+``static/dashboard.js``, draws everything on canvas in the browser. Python only sends
+numbers, and only what changed since the last update:
+
+* the new entries of the :class:`~nnlib.callbacks.History` (``epoch``, ``loss``, ...);
+* for a network with 2 inputs, its output on a small grid over the data
+  (``resolution`` x ``resolution`` points, 40 x 40 by default), one byte per point;
+* during a long epoch, how far into it training is.
+
+When to send is the :class:`Throttle`'s decision: the first epoch at once, then one
+update every ``min_interval`` seconds (0.25 s), stretched while an update would cost more
+than ``budget`` (5 %) of the time between two, but never beyond ``max_interval`` (0.4 s):
+so at least 2 updates a second whatever the network. The end of training is always sent.
+
+For a page without a kernel, the dashboard also keeps a replay: the decision grid and
+the length of the history at up to ``max_frames`` epochs (the first, every few, the
+last). They are part of the widget's state, so a saved notebook (and the book's
+website) carries them, and the front end offers a slider and a Play button after
+training. :class:`Throttle` and the callback are plain Python: the tests drive them
+with a fake clock.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from PIL import Image as PILImage
 
 from ..callbacks import Callback, History, TrainState
-from ..plot.decision import plot_decision_boundary, update_decision_map
-from ..plot.style import BLUE, ORANGE, style
 
-__all__ = ["DashboardView", "Throttle", "TrainingDashboard"]
+__all__ = ["Throttle", "TrainingDashboard"]
+
+_KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
 
 
 class Throttle:
-    """Decide when a redraw may happen.
+    """Decide when the next update may be sent.
 
-    A redraw is allowed when at least ``min_interval`` seconds passed since the
-    last one *and* drawing once more keeps the total drawing time within
-    ``budget`` times the elapsed time: ``spent + last_cost <= budget * elapsed``.
-    (``last_cost`` starts at ``first_cost``, a guess of one draw's duration.)
+    The first update may go at once. After that, one every ``interval`` seconds:
+    ``min_interval``, or longer when updates are costly, so that the time spent on them
+    stays within ``budget`` of the time between two (``interval >= cost / budget``),
+    but never longer than ``max_interval``. ``cost`` is the duration of the last update.
 
     Parameters
     ----------
-    min_interval : float
-        Seconds between two draws, at least.
+    min_interval, max_interval : float
+        Seconds between two updates: at least ``min_interval``, at most ``max_interval``
+        (unless the training itself gives no chance: an update can only happen between
+        two batches).
     budget : float
-        Largest share of the elapsed time spent drawing (0.05 is 5 %).
+        Largest share of the time spent on updates (0.05 is 5 %), within those limits.
     clock : callable
         Returns the time in seconds; tests pass a fake clock.
     """
@@ -51,160 +65,155 @@ class Throttle:
     def __init__(
         self,
         min_interval: float = 0.25,
+        max_interval: float = 0.4,
         budget: float = 0.05,
-        first_cost: float = 0.25,
         clock: Callable[[], float] = time.perf_counter,
+        who: str = "Throttle",
     ) -> None:
-        if min_interval < 0 or not 0 < budget <= 1:
+        for name, value in (("min_interval", min_interval), ("max_interval", max_interval), ("budget", budget)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise TypeError(f"{who}: {name} must be a finite number, got {value!r}")
+        if not 0 <= min_interval <= max_interval:
             raise ValueError(
-                f"Throttle needs min_interval >= 0 and 0 < budget <= 1, "
-                f"got min_interval={min_interval!r}, budget={budget!r}"
+                f"{who} needs 0 <= min_interval <= max_interval, "
+                f"got min_interval={min_interval!r}, max_interval={max_interval!r}"
             )
-        self.min_interval, self.budget, self.clock = min_interval, budget, clock
-        self.first_cost = first_cost
+        if not 0 < budget <= 1:
+            raise ValueError(f"{who} needs 0 < budget <= 1 (a share of the time), got budget={budget!r}")
+        if not callable(clock):
+            raise TypeError(f"{who}: clock must be a function returning seconds, got {clock!r}")
+        self.min_interval, self.max_interval, self.budget = float(min_interval), float(max_interval), float(budget)
+        self.clock = clock
         self.start()
 
     def start(self) -> None:
-        """Start the clock (at the beginning of training)."""
-        self.t0 = self.clock()
+        """Start again (at the beginning of training): the next update may go at once."""
         self.last = -math.inf
-        self.spent = 0.0
-        self.cost = self.first_cost
+        self.cost = 0.0
 
-    def ready(self) -> bool:
-        """May we draw now?"""
-        now = self.clock()
-        return now - self.last >= self.min_interval and self.spent + self.cost <= self.budget * (now - self.t0)
+    @property
+    def interval(self) -> float:
+        """Seconds to wait after an update before the next one."""
+        return min(self.max_interval, max(self.min_interval, self.cost / self.budget))
+
+    def ready(self, now: float | None = None) -> bool:
+        """May an update be sent now?"""
+        return (self.clock() if now is None else now) - self.last >= self.interval
 
     def record(self, started: float) -> None:
-        """A draw that began at clock time ``started`` has just finished."""
+        """An update that began at clock time ``started`` has just been sent."""
         now = self.clock()
-        self.cost = now - started
-        self.spent += self.cost
+        self.cost = max(0.0, now - started)
         self.last = now
 
 
-class DashboardView:
-    """The dashboard's figure: which panels, and how to bring them up to date.
+def _class_labels(y: np.ndarray) -> np.ndarray | None:
+    """Integer class labels from 0/1, -1/+1, integer or one-hot targets; None for regression targets."""
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    y = y.reshape(-1)
+    values = set(np.unique(y).tolist())
+    if values <= {-1.0, 1.0}:
+        return (y > 0).astype(int)
+    if np.all(y == np.round(y)) and y.min() >= 0 and y.max() < 64:
+        return y.astype(int)
+    return None
 
-    Panels: ``loss`` always; ``accuracy`` when the history has class accuracies
-    (not NaN, as for regression); ``decision map`` when 2-D inputs ``X`` are
-    given for a network with 2 inputs.
+
+def _number(value: float) -> float | None:
+    """A float for JSON: 6 significant digits, and None for NaN or infinity (JSON has neither)."""
+    value = float(value)
+    return float(f"{value:.6g}") if math.isfinite(value) else None
+
+
+class _DecisionGrid:
+    """The network's output on a ``resolution`` x ``resolution`` grid over the data, as bytes.
+
+    One output: ``kind = "scalar"``. The output is scaled from its ``range`` (0..1 for
+    sigmoid and step, -1..1 for tanh, else the range of the targets) to -1..1 and stored
+    as one byte per point, ``round(127 t) + 127`` (so 0 is exactly 127, the colour of the
+    threshold). ``k`` outputs: ``kind = "classes"``, the winning class of each point, then
+    its lead over the runner-up (0..1 as 0..255). Point ``(x[j], y[i])`` is at ``i * r + j``,
+    row 0 at the bottom, as ``drawMap`` in ``static/ui.js`` reads it.
     """
 
-    def __init__(self, X=None, y=None, resolution: int = 40, dpi: int = 72, max_points: int = 300) -> None:
-        self.X = None if X is None else np.asarray(X, dtype=float)[:max_points]  # enough to see the data
-        self.y = None if y is None else np.asarray(y)[:max_points]
-        self.resolution, self.dpi = resolution, dpi
-        self.fig: Figure | None = None
-        self.panels: list[str] = []
+    def __init__(self, X: np.ndarray, y: np.ndarray | None, net, resolution: int, max_points: int) -> None:
+        self.resolution, self.n_outputs = resolution, net.sizes[-1]
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.1 * (hi - lo) + 1e-6  # as plot_decision_boundary
+        self.xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+        self.ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        self.points = np.column_stack([xx.ravel(), yy.ravel()])  # (r * r, 2)
+        activation = net.layers[-1].activation.name
+        labels = None if y is None else _class_labels(y)
+        shown = X[:max_points]
+        self.info: dict[str, Any] = {
+            "resolution": resolution,
+            "xlim": [_number(self.xs[0]), _number(self.xs[-1])],
+            "ylim": [_number(self.ys[0]), _number(self.ys[-1])],
+            "x": np.round(shown[:, 0], 4).tolist(),
+            "y": np.round(shown[:, 1], 4).tolist(),
+        }
+        if self.n_outputs > 1:
+            self.info.update(kind="classes", classes=self.n_outputs)
+        else:
+            if activation in ("sigmoid", "step"):
+                self.lo, self.hi = 0.0, 1.0
+            elif activation == "tanh" or y is None:
+                self.lo, self.hi = -1.0, 1.0
+            else:  # identity, ReLU, ...: the targets' range
+                lo_y, hi_y = float(np.min(y)), float(np.max(y))
+                self.lo, self.hi = lo_y, max(hi_y, lo_y + 1e-9)
+            self.info.update(kind="scalar", range=[_number(self.lo), _number(self.hi)])
+        if labels is not None:
+            self.info["labels"] = labels[:max_points].tolist()
+        elif y is not None and self.n_outputs == 1:  # regression: points coloured by target, on the map's scale
+            self.info["values"] = np.round(self._scale(y.reshape(-1)[:max_points]), 3).tolist()
 
-    def choose_panels(self, history: History, net) -> list[str]:
-        """The panels to show for this history and network."""
-        panels = ["loss"]
-        if any(not math.isnan(a) for a in history.accuracy + history.val_accuracy):
-            panels.append("accuracy")
-        if self.X is not None and self.X.ndim == 2 and self.X.shape[1] == 2 and net.sizes[0] == 2:
-            panels.append("decision map")
-        return panels
+    def _scale(self, v: np.ndarray) -> np.ndarray:
+        t = 2.0 * (v - self.lo) / (self.hi - self.lo) - 1.0
+        return np.clip(np.nan_to_num(t, nan=0.0), -1.0, 1.0)
 
-    def _build(self, panels: list[str], net, epochs: int, top_loss: float) -> None:
-        self.panels, self.epochs, self.top_loss = panels, epochs, top_loss
-        with style():
-            self.fig = Figure(figsize=(3.4 * len(panels), 3.0), dpi=self.dpi, layout="none")
-            FigureCanvasAgg(self.fig)
-            axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
-            width = 3.4 * len(panels)  # margins in inches, as fractions
-            self.fig.subplots_adjust(
-                left=0.6 / width, right=1 - 0.15 / width, bottom=0.16, top=0.88, wspace=0.35
-            )  # fixed: no layout engine per draw
-            self.lines, self.axes = {}, dict(zip(panels, axes))
-            for name, top in (("loss", top_loss), ("accuracy", 1.0)):
-                if name in self.axes:
-                    ax = self.axes[name]
-                    for key, label, color, ls in (
-                        (name, "training", BLUE, "-"),
-                        (f"val_{name}", "validation", ORANGE, "--"),
-                    ):
-                        (self.lines[key],) = ax.plot([], [], ls, color=color, label=label)
-                    # Fixed limits, so the axes never change and are drawn once (see to_png).
-                    ax.set(title=name, xlabel="epoch", xlim=(0, max(epochs, 1)), ylim=(0, top))
-                    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-                    ax.yaxis.set_major_locator(MaxNLocator(4))
-                    if name == "loss":
-                        ax.legend(loc="upper right", fontsize=8)
-            dynamic = list(self.lines.values())
-            if "decision map" in self.axes:
-                ax = self.axes["decision map"]
-                self.map = plot_decision_boundary(
-                    net, self.X, self.y, ax=ax, resolution=self.resolution, colorbar=False, title="decision map"
-                )
-                if ax.get_legend() is not None:
-                    ax.get_legend().remove()
-                ax.xaxis.set_major_locator(MaxNLocator(4))
-                ax.yaxis.set_major_locator(MaxNLocator(4))
-                dynamic += [self.map, *ax.collections]  # the points sit on top of the map
-            for ax in axes:  # a fixed title height skips a costly layout step per draw
-                ax.set_title(ax.get_title(), y=1.02)
-        for artist in dynamic:
-            artist.set_animated(True)
-        self._dynamic, self._background = dynamic, None
-
-    def update(self, history: History, net, epochs: int | None = None) -> None:
-        """Bring every panel up to date; ``epochs`` is the planned number (the x range).
-
-        The figure is built the first time, and again only if the panels change
-        or the loss climbs above the top of its axis.
-        """
-        panels = self.choose_panels(history, net)
-        epochs = max(epochs or 0, len(history))
-        top = max(max(history.loss, default=0.0), max(history.val_loss, default=0.0))
-        if self.fig is None or panels != self.panels or epochs > self.epochs or not top <= self.top_loss:
-            self._build(panels, net, epochs, 1.15 * top if math.isfinite(top) and top > 0 else 1.0)
-        x = np.asarray(history.epoch)
-        for key, line in self.lines.items():
-            values = np.asarray(history[key], dtype=float)
-            line.set_data(x[: len(values)], values)
-        if "decision map" in self.axes:
-            update_decision_map(self.map, net)
-
-    def to_png(self) -> bytes:
-        """Render with Agg and encode the pixels as PNG.
-
-        The axes, ticks and labels are drawn once into a cached background;
-        each later call restores it and draws only the curves and the map.
-        """
-        canvas = self.fig.canvas
-        if self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            self.fig.draw_artist(artist)
-        image = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=3)
-        return buf.getvalue()
+    def encode(self, net) -> bytes:
+        """The network's outputs on the grid, as bytes (see the class docstring)."""
+        out = net.predict(self.points)  # (r * r, n_outputs)
+        if self.n_outputs == 1:
+            return (np.rint(127.0 * self._scale(out[:, 0])) + 127).astype(np.uint8).tobytes()
+        top_two = np.sort(out, axis=1)[:, -2:]
+        lead = np.clip(np.nan_to_num(top_two[:, 1] - top_two[:, 0]), 0.0, 1.0)
+        winner = np.minimum(out.argmax(axis=1), 255)
+        return winner.astype(np.uint8).tobytes() + np.rint(255 * lead).astype(np.uint8).tobytes()
 
 
 class TrainingDashboard(Callback):
-    """Live loss / accuracy curves, a progress bar and a decision map while :func:`~nnlib.training.fit` runs.
+    """Live loss and accuracy curves, the epoch and, for 2-D inputs, the decision map during a fit.
 
     Parameters
     ----------
     X, y : arrays, optional
-        Training inputs and targets; with 2 input features the decision map is shown.
-    min_interval : float
-        Seconds between two redraws, at least (so at most a few per second).
+        Training inputs of shape ``(n_samples, n_features)`` and their targets (labels,
+        one-hot rows or regression targets). With 2 input features and a network with
+        2 inputs, the decision map is shown with the first ``max_points`` points on it.
+    min_interval, max_interval : float
+        Seconds between two updates, at least and at most (see :class:`Throttle`).
     budget : float
-        Largest share of the training time spent drawing (default 5 %).
+        Largest share of the time between two updates spent on one (default 5 %).
+    resolution : int
+        Grid points per axis of the decision map (2 to 200; default 40).
+    max_frames : int
+        Epochs kept for the replay after training (2 to 200; default 40).
+    max_points : int
+        Data points drawn on the map, the first ones of ``X`` (default 300: enough to see the data).
     display : bool
-        Show the widgets in the notebook when training begins (False in tests).
+        Show the dashboard in the notebook when training begins (only inside IPython or Jupyter).
     clock : callable
         Time source, for tests.
 
-    After training, :attr:`png` holds the last picture, :attr:`n_draws` counts redraws
-    and :attr:`seconds` is the time the dashboard took in all.
+    After training, :attr:`n_updates` counts the updates sent (the last one included),
+    :attr:`seconds` is the time the dashboard took in all, :attr:`frames` holds the replay
+    (``(history length, grid bytes)`` pairs) and :attr:`widget` is the anywidget (None when
+    anywidget is not installed).
     """
 
     def __init__(
@@ -213,78 +222,174 @@ class TrainingDashboard(Callback):
         y=None,
         *,
         min_interval: float = 0.25,
+        max_interval: float = 0.4,
         budget: float = 0.05,
         resolution: int = 40,
+        max_frames: int = 40,
+        max_points: int = 300,
         display: bool = True,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
-        self.view = DashboardView(X, y, resolution=resolution)
-        self.throttle = Throttle(min_interval, budget, clock=clock)
-        self.progress_throttle = Throttle(0.1, 1.0, first_cost=0.0, clock=clock)  # the bar is cheap
+        for name, value, lo, hi in (
+            ("resolution", resolution, 2, 200),
+            ("max_frames", max_frames, 2, 200),
+            ("max_points", max_points, 1, 100_000),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+                raise ValueError(f"TrainingDashboard: {name} must be an integer from {lo} to {hi}, got {value!r}")
+        if not isinstance(display, bool):
+            raise TypeError(f"TrainingDashboard: display must be True or False, got {display!r}")
+        self.X, self.y = self._check_data(X, y)
+        self.throttle = Throttle(min_interval, max_interval, budget, clock=clock, who="TrainingDashboard")
+        self.resolution, self.max_frames, self.max_points = int(resolution), int(max_frames), int(max_points)
         self.display, self.clock = display, clock
-        self.png, self.n_draws, self.widget, self.seconds = b"", 0, None, 0.0
+        self.widget = _make_widget()
+        self.n_updates, self.seconds, self.run = 0, 0.0, 0
+        self.frames: list[tuple[int, bytes]] = []
+        self.grid: bytes = b""
+        self._map: _DecisionGrid | None = None
 
-    def _make_widgets(self, epochs: int) -> None:
+    @staticmethod
+    def _check_data(X, y) -> tuple[np.ndarray | None, np.ndarray | None]:
+        if X is None:
+            if y is not None:
+                raise ValueError("TrainingDashboard: got targets y but no inputs X; give both or neither")
+            return None, None
         try:
-            import ipywidgets as w
-        except ImportError:  # plain Python: no widgets, still draws
-            return
-        self.progress = w.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=w.Layout(width="420px"))
-        self.label = w.HTML()
-        self.image = w.Image(format="png")
-        self.widget = w.VBox([w.HBox([self.progress, self.label]), self.image])
-        if self.display:
-            try:
-                from IPython.display import display
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"TrainingDashboard: X must be an array of numbers, got {type(X).__name__}") from None
+        if X.ndim != 2 or X.shape[0] == 0 or not np.isfinite(X).all():
+            raise ValueError(
+                f"TrainingDashboard expected X of shape (n_samples, n_features) with finite numbers, "
+                f"got array of shape {X.shape}"
+            )
+        if y is None:
+            return X, None
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"TrainingDashboard: y must be an array of numbers, got {type(y).__name__}") from None
+        if y.ndim == 0 or y.ndim > 2 or y.shape[0] != X.shape[0] or not np.isfinite(y).all():
+            raise ValueError(
+                f"TrainingDashboard expected y with one finite row per example of X ({X.shape[0]}), "
+                f"got array of shape {y.shape}"
+            )
+        return X, y
 
-                display(self.widget)
-            except ImportError:
-                pass
+    # --- what the widget shows ---------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        """``dashboard`` alone at the end of a cell shows it (again)."""
+        if self.widget is not None:
+            from IPython.display import display
+
+            display(self.widget)
 
     def on_train_begin(self, state: TrainState) -> None:
         started = self.clock()
         self.throttle.start()
-        self.progress_throttle.start()
-        self._make_widgets(state.epochs)
+        self.run += 1
+        self.n_updates, self.frames, self.grid, self._sent = 0, [], b"", 0
+        self._epoch_started = self._looked = started
+        self._looked_step, self._look_at = 0, 1
+        net, X = state.net, self.X
+        self._map = None
+        if X is not None and X.shape[1] == 2 and net.sizes[0] == 2:
+            self._map = _DecisionGrid(X, self.y, net, self.resolution, self.max_points)
+        # frames at epoch 1, every `every` epochs and the last: at most max_frames in all
+        self._every = max(1, math.ceil(state.epochs / (self.max_frames - 2))) if self.max_frames > 2 else state.epochs
+        if self.widget is not None:
+            with self.widget.hold_sync():
+                self.widget.run, self.widget.status, self.widget.epochs = self.run, "training", state.epochs
+                self.widget.history = {k: [] for k in _KEYS}
+                self.widget.grid, self.widget.frame_ends, self.widget.frame_grids = b"", [], b""
+                self.widget.map = {} if self._map is None else self._map.info
+            if self.display and _in_ipython():
+                self._ipython_display_()
         self.seconds = self.clock() - started
+
+    def on_batch_end(self, state: TrainState) -> None:
+        """During a long epoch, say how far into it training is (the cheap test comes first)."""
+        if state.step < self._look_at:
+            return
+        now = self.clock()
+        # look at the clock again after about 20 ms of training
+        per_step = (now - self._looked) / max(1, state.step - self._looked_step)
+        self._looked, self._looked_step = now, state.step
+        self._look_at = state.step + (max(1, min(10_000, int(0.02 / per_step))) if per_step > 0 else 1)
+        if now - self._epoch_started >= self.throttle.interval and self.throttle.ready(now):
+            progress = {"epoch": state.epoch + 1, "batch": state.batch + 1, "batches": state.batches_per_epoch}
+            self._send({"type": "progress", **progress}, now)
+        self.seconds += self.clock() - now
 
     def on_epoch_end(self, state: TrainState) -> None:
         started = self.clock()
-        if self.throttle.ready():
-            self.draw(state)
-        elif self.widget is not None and self.progress_throttle.ready():
-            self._update_progress(state)
-            self.progress_throttle.record(started)
-        self.seconds += self.clock() - started
+        n, grid = len(state.history), None
+        if (n == 1 or n % self._every == 0) and len(self.frames) < self.max_frames - 1:
+            grid = b"" if self._map is None else self._map.encode(state.net)
+            self.frames.append((n, grid))
+        if self.throttle.ready(started):
+            if self._map is not None and grid is None:
+                grid = self._map.encode(state.net)
+            self._update(state.history, grid or None, started)
+        self._epoch_started = self.clock()
+        self.seconds += self._epoch_started - started
 
     def on_train_end(self, state: TrainState) -> None:
+        """Always send the final state, in full, into the widget's state (what a saved notebook keeps)."""
         started = self.clock()
-        self.draw(state, final=True)  # always show where training ended
+        h, n = state.history, len(state.history)
+        if self._map is not None:
+            self.grid = self._map.encode(state.net)
+        if n and (not self.frames or self.frames[-1][0] != n):
+            self.frames.append((n, self.grid))
+        status = "done" if n >= state.epochs else "stopped"
+        if self.widget is not None:
+            with self.widget.hold_sync():
+                self.widget.history = self._history_payload(h, 0)
+                self.widget.grid = self.grid
+                self.widget.frame_ends = [f[0] for f in self.frames]
+                self.widget.frame_grids = b"".join(f[1] for f in self.frames)
+                self.widget.status = status
+        self._sent = n
+        self.n_updates += 1
+        self.throttle.record(started)
         self.seconds += self.clock() - started
 
-    def draw(self, state: TrainState, final: bool = False) -> None:
-        """Redraw every panel and the progress bar for ``state`` (what the throttle allows)."""
-        started = self.clock()
-        h = state.history
-        if len(h):
-            self.view.update(h, state.net, state.epochs)
-            self.png = self.view.to_png()
+    # --- sending -------------------------------------------------------------------------
+    @staticmethod
+    def _history_payload(h: History, start: int) -> dict[str, list]:
+        return {k: [v if k == "epoch" else _number(v) for v in h[k][start:]] for k in _KEYS}
+
+    def _update(self, h: History, grid: bytes | None, started: float) -> None:
+        """Send the history entries not sent yet and the new grid."""
+        if grid is not None:
+            self.grid = grid
+        message = {"type": "update", "start": self._sent, "history": self._history_payload(h, self._sent)}
+        self._sent = len(h)
+        self._send(message, started, [grid] if grid is not None else [])
+
+    def _send(self, message: dict, started: float, buffers: list[bytes] | None = None) -> None:
         if self.widget is not None:
-            self._update_progress(state, final)
-            if self.png:
-                self.image.value = self.png
-        self.n_draws += 1
+            self.widget.send(message, buffers or None)
+        self.n_updates += 1
         self.throttle.record(started)
 
-    def _update_progress(self, state: TrainState, final: bool = False) -> None:
-        h = state.history
-        self.progress.value = len(h)
-        if final:
-            self.progress.bar_style = "success" if len(h) == state.epochs else "info"
-        last = h.last()
-        text = f"{len(h)} / {state.epochs}"
-        if last.get("loss") is not None:  # absent with fit(train_metrics=False)
-            text += f" &nbsp; loss {last['loss']:.4g}"
-        if last.get("val_loss") is not None:
-            text += f" &nbsp; validation loss {last['val_loss']:.4g}"
-        self.label.value = text
+
+def _in_ipython() -> bool:
+    """Is there a notebook (or IPython) to show the widget in? A plain script gets no printed repr."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def _make_widget():
+    """The anywidget, or None (and a note how to get it) when anywidget is not installed."""
+    try:
+        from .dashboard_widget import DashboardWidget
+    except ImportError as error:  # e.g. on Colab without nnlib[widgets]
+        print(f"TrainingDashboard: no live view ({error}); `pip install anywidget` to see one. Training is unaffected.")
+        return None
+    return DashboardWidget()

@@ -101,24 +101,30 @@ def check_math(page) -> list[str]:
     return problems
 
 
+# A rendered view: an ipywidgets control (class jupyter-widgets), or an anywidget view (the
+# manager's lm-Widget, without a kernel marked jupyter-widgets-disconnected) holding what
+# its front end drew.
+_RENDERED_VIEWS = """() => Array.from(document.querySelectorAll('.widget-subarea > .lm-Widget'))
+    .filter(v => v.matches('.jupyter-widgets') || v.querySelector('.jupyter-widgets, canvas, svg, .nnlib-widget'))
+    .length"""
+
+
 def check_widgets(page) -> list[str]:
-    """Each saved widget view is rendered and visible."""
+    """Each saved widget view is rendered and visible; no anywidget front end showed an error."""
     n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     if n_views == 0:
         return []
     try:
-        page.wait_for_function(
-            """n => document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= n""",
-            arg=n_views,
-            timeout=TIMEOUT_MS,
-        )
+        page.wait_for_function(f"n => ({_RENDERED_VIEWS})() >= n", arg=n_views, timeout=TIMEOUT_MS)
     except Exception:  # playwright TimeoutError: report what is there
-        got = page.locator(".widget-subarea .jupyter-widgets").count()
+        got = page.evaluate(f"({_RENDERED_VIEWS})()")
         return [f"{n_views} saved widget view(s), but {got} rendered"]
     hidden = page.evaluate("""() => Array.from(document.querySelectorAll('.widget-subarea'))
         .filter(s => { const r = s.getBoundingClientRect(); return r.width === 0 || r.height === 0; })
         .length""")
-    return [f"{hidden} rendered widget(s) have no visible size"] if hidden else []
+    errors = page.evaluate("() => Array.from(document.querySelectorAll('.nnlib-error'), e => e.textContent)")
+    problems = [f"{hidden} rendered widget(s) have no visible size"] if hidden else []
+    return problems + [f"a widget showed an error: {e[:200]}" for e in errors]
 
 
 def check_animations(page) -> list[str]:

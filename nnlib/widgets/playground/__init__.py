@@ -3,8 +3,9 @@
 - :mod:`~nnlib.widgets.playground.features`: the input features a network may see;
 - :mod:`~nnlib.widgets.playground.settings`: :class:`Settings`, settings strings and TF Playground URLs;
 - :mod:`~nnlib.widgets.playground.trainer`: :class:`Trainer`, data, network and training as plain Python;
-- :mod:`~nnlib.widgets.playground.figure`, :mod:`~nnlib.widgets.playground.controls` and
-  :mod:`~nnlib.widgets.playground.widget`: the picture, the controls and :class:`Playground`.
+- :mod:`~nnlib.widgets.playground.widget`: :class:`Playground`, the live widget (an anywidget whose
+  front end is ``nnlib/widgets/static/playground.js``), and :func:`run_experiment`;
+- :mod:`~nnlib.widgets.playground.figure`: the static picture of :func:`run_experiment`.
 """
 
 from .settings import Settings, SettingsWarning, load_settings

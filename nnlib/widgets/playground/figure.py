@@ -1,11 +1,11 @@
-"""The playground's picture: every view of a run in one matplotlib figure.
+"""The playground's static picture: every view of a run in one matplotlib figure.
 
 :class:`PlaygroundFigure` lays out the network diagram with a small map per
-neuron, the output's decision map with the data, and the loss curves. It is
-drawn with Agg, off screen: what never changes during training is drawn once
-into a cached background, each frame updates the other artists in place, and
-:meth:`PlaygroundFigure.render` encodes the result as PNG or JPEG bytes for an
-``ipywidgets.Image`` (:mod:`nnlib.widgets.playground.widget`) or a notebook output.
+neuron, the output's decision map with the data, and the loss curves, drawn
+with Agg, off screen, and encoded as a PNG. :func:`~nnlib.widgets.playground.widget.run_experiment`
+shows its runs with it: a picture with no buttons, sliders or play controls, so that
+on the website it cannot be mistaken for the live playground (whose front end,
+``nnlib/widgets/static/playground.js``, draws the same views on canvases).
 """
 
 from __future__ import annotations
@@ -46,13 +46,9 @@ class PlaygroundFigure:
     """Every view of a playground in one figure: network diagram with neuron maps,
     the output's decision map with the data, and the loss curves.
 
-    :meth:`build` lays the figure out for a network shape (when it changes);
-    :meth:`update` only replaces image data, line widths and colours, and texts;
-    :meth:`render` encodes the picture as PNG or JPEG.
-
-    Speed: what never changes during training (labels, ticks, frames, the
-    input-feature maps) is drawn once into a cached background; each frame
-    restores it and draws only the changing artists on top.
+    :meth:`build` lays the figure out for the core's features and network shape;
+    :meth:`update` puts its current weights, maps and losses in; :meth:`render`
+    encodes the picture as PNG. The constructor does the first two.
     """
 
     def __init__(self, core: Trainer, figsize=(10.0, 5.0), dpi: int = 80) -> None:
@@ -60,12 +56,12 @@ class PlaygroundFigure:
             self.fig = Figure(figsize=figsize, dpi=dpi, layout="none")
         FigureCanvasAgg(self.fig)
         self.build(core)
+        self.update(core)
 
     def build(self, core: Trainer) -> None:
         """Lay out the figure for the core's data, features and network shape."""
         fig, s = self.fig, core.settings
         fig.clear()
-        self._background = None
         W, H = fig.get_size_inches()
         columns = [len(s.features), *s.hidden]
         pitch = min(0.088, 0.72 / max(columns))
@@ -160,20 +156,6 @@ class PlaygroundFigure:
             )
             self.map_ax = ax
             self._scatter_data(core)
-        self._dynamic = [
-            self.lines,
-            *(im for col in self.thumbs[1:] for im in col),
-            self.frames,
-            self.output,
-            *(sc for sc, _ in self.points),
-            self.train_line,
-            self.test_line,
-            self.epoch_text,
-            self.loss_text,
-            self.train_text,
-        ]
-        for artist in self._dynamic:
-            artist.set_animated(True)  # left out of the background
 
     def _scatter_data(self, core: Trainer) -> None:
         ax, s = self.map_ax, core.settings
@@ -225,22 +207,11 @@ class PlaygroundFigure:
         self.loss_text.set_text(f"test loss {core.test_loss:.3f}")
         self.train_text.set_text(f"training loss {core.train_loss:.3f}")
 
-    def render(self, format: str = "png") -> bytes:
-        """The figure as PNG (lossless, for the saved page) or JPEG (fast, while playing)."""
+    def render(self) -> bytes:
+        """The figure as PNG bytes."""
         canvas = self.fig.canvas
-        if self._background is None:
-            canvas.draw()  # everything not animated
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
+        canvas.draw()
         image = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
         buf = io.BytesIO()
-        if format == "png":
-            image.save(buf, format="png", compress_level=6)
-        elif format == "jpeg":
-            image.save(buf, format="jpeg", quality=90)
-        else:
-            raise ValueError(f"PlaygroundFigure.render: format must be 'png' or 'jpeg', got {format!r}")
+        image.save(buf, format="png", compress_level=6)
         return buf.getvalue()

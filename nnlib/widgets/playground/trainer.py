@@ -29,11 +29,13 @@ import numpy as np
 from ...data import playground, train_test_split
 from ...network import Network
 from ...optimizers import SGD
-from ...plot.animation import Frame, animate_frames
 from .features import feature_matrix
 from .settings import Settings
 
-__all__ = ["Trainer", "tf_uniform"]
+__all__ = ["STATE_PARTS", "Trainer", "tf_uniform"]
+
+# The parts of a saved run, in the shape engine.js's Trainer.fromState reads (see export_state).
+STATE_PARTS = ("settings", "data", "params", "epoch", "history", "message", "shuffle_rng")
 
 
 # --- the training state machine ------------------------------------------------------
@@ -239,28 +241,76 @@ class Trainer:
         """The network's output for raw points of shape ``(n, 2)``, through the input features."""
         return self.net.predict(feature_matrix(points, self.settings.features))
 
-    def record(self, epochs: int, every: int = 1) -> list:
-        """Train ``epochs`` epochs, keeping an :class:`~nnlib.plot.animation.Frame` every ``every`` epochs."""
-        with self._lock:
-            frames = [Frame(self.epoch, self.net.get_params(), self.train_loss, self.test_loss)]
-            for start in range(0, epochs, every):
-                n = min(every, epochs - start)
-                if self.step(n) < n:
-                    break
-                frames.append(Frame(self.epoch, self.net.get_params(), self.train_loss, self.test_loss))
-            return frames
+    # --- saving: the state the page's engine loads ------------------------------------------
+    def export_state(self, parts=STATE_PARTS) -> dict:
+        """This run as plain JSON, in the shape ``Trainer.fromState`` of ``engine.js`` reads.
 
-    def animation(self, epochs: int = 200, every: int = 5, **kwargs):
-        """Train and return an HTML animation of the decision map and the losses (for the website)."""
-        frames = self.record(epochs, every)
+        The page's JavaScript engine (``nnlib/widgets/static/engine.js``) shows exactly
+        this run from it and, with ``shuffle_rng``, trains on as this Trainer would:
+
+        * ``settings``: every field of :class:`Settings` (tuples as lists);
+        * ``data``: ``x_train`` and ``x_test`` of shape (n, 2) as nested lists, the targets
+          ``y_train`` and ``y_test`` flat (``-1`` / ``+1`` for classification);
+        * ``params``: ``weights`` (one ``(n_in, n_out)`` nested list per layer) and ``biases``;
+        * ``epoch``, ``history`` (``epoch``, ``train_loss``, ``test_loss``) and ``message``;
+        * ``shuffle_rng``: the PCG64 state of the batch shuffling, 128-bit numbers as decimal strings.
+
+        Parameters
+        ----------
+        parts : sequence of str
+            Which of these to export (default all), e.g. ``("params", "epoch")`` for what
+            one epoch changes.
+        """
+        names = tuple(parts) if not isinstance(parts, str) and hasattr(parts, "__iter__") else None
+        if names is None or not all(isinstance(p, str) for p in names):
+            raise TypeError(f"Trainer.export_state expected a sequence of part names, got {parts!r}")
+        unknown = [p for p in names if p not in STATE_PARTS]
+        if unknown:
+            raise ValueError(f"Trainer.export_state: unknown part(s) {unknown}; valid: {', '.join(STATE_PARTS)}")
+        with self._lock:
+            return {part: getattr(self, f"_export_{part}")() for part in names}
+
+    def _export_settings(self) -> dict:
         s = self.settings
-        return animate_frames(
-            self.net,
-            frames,
-            self.X_train,
-            self.y_train,
-            predict=self.predict,
-            X_test=self.X_test if s.show_test_data else None,
-            y_test=self.y_test if s.show_test_data else None,
-            **kwargs,
-        )
+        plain = {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
+        return {k: [_plain(x) for x in v] if isinstance(v, tuple) else _plain(v) for k, v in plain.items()}
+
+    def _export_data(self) -> dict:
+        return {
+            "x_train": self.X_train.tolist(),
+            "y_train": self.y_train.ravel().tolist(),
+            "x_test": self.X_test.tolist(),
+            "y_test": self.y_test.ravel().tolist(),
+        }
+
+    def _export_params(self) -> dict:
+        layers = self.net.layers
+        return {"weights": [L.W.tolist() for L in layers], "biases": [L.b.ravel().tolist() for L in layers]}
+
+    def _export_epoch(self) -> int:
+        return int(self.epoch)
+
+    def _export_history(self) -> dict:
+        h = self.history
+        return {
+            "epoch": [int(e) for e in h["epoch"]],
+            "train_loss": [float(v) for v in h["train_loss"]],
+            "test_loss": [float(v) for v in h["test_loss"]],
+        }
+
+    def _export_message(self) -> str:
+        return self.message
+
+    def _export_shuffle_rng(self) -> dict:
+        bits = self._shuffle_rng.bit_generator.state
+        return {
+            "state": str(bits["state"]["state"]),
+            "inc": str(bits["state"]["inc"]),
+            "has_uint32": int(bits["has_uint32"]),
+            "uinteger": int(bits["uinteger"]),
+        }
+
+
+def _plain(value):
+    """A numpy scalar as the Python number it holds (for JSON); anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value

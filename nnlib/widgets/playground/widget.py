@@ -3,207 +3,261 @@
 >>> pg = Playground("https://playground.tensorflow.org/#dataset=xor&networkShape=4")  # doctest: +SKIP
 >>> pg                                                                                   # doctest: +SKIP
 
-Press play and watch the network learn: the big map is the network's output
-over the plane, the small maps what every neuron computes, the lines between
-them the weights (width ~ |w|, blue positive, vermillion negative).
+Press Play and watch the network learn: the big map is the network's output over
+the plane, the small maps what every neuron computes, the lines between them the
+weights (width ~ |w|, blue positive, vermillion negative).
 
-This module holds what the buttons do: :class:`Playground` (train, play, pause,
-step, reset, load settings) and :func:`run_experiment` (train a set-up without
-widgets and draw it). The parts are in their own modules:
+:class:`Playground` is an `anywidget <https://anywidget.dev>`_. Its front end,
+``nnlib/widgets/static/playground.js``, draws every picture and computes every heat
+map itself from the weights, with ``engine.js``, the JavaScript port of this
+package's maths. Who trains depends on where the page is:
 
-* :mod:`~nnlib.widgets.playground.trainer`: :class:`~nnlib.widgets.playground.trainer.Trainer`,
-  data, network and training as plain Python, tested without a browser;
-* :mod:`~nnlib.widgets.playground.settings`: :class:`Settings`, settings strings and TF Playground URLs;
-* :mod:`~nnlib.widgets.playground.features`: the input features;
-* :mod:`~nnlib.widgets.playground.figure`: :class:`PlaygroundFigure`, all views in one matplotlib
-  figure, updated in place and sent to the page as a PNG in an ``ipywidgets.Image``,
-  so the saved notebook still shows a picture;
-* :mod:`~nnlib.widgets.playground.controls`: the widgets of the control panel.
+* **With a Python kernel** (JupyterLab, Notebook, VS Code, Colab), nnlib trains: the
+  page asks for one epoch at a time, :class:`Playground` trains it with its
+  :class:`~nnlib.widgets.playground.trainer.Trainer` and answers with what changed
+  (weights, biases, the two losses, the epoch). Python handles the requests one after
+  the other, so two steps never overlap, and only while playing, so nothing trains after
+  Pause. The page keeps at most 4 epochs asked for but not yet drawn, so the loop can
+  never overrun: a slow page (or a hidden tab) slows training down instead of queueing work.
+* **Without a kernel** (the book's website), nobody answers the page's first message
+  (a ping), so the page trains with ``engine.js``'s ``Trainer``, which computes what
+  nnlib computes, from the state saved in the notebook.
+
+The protocol, as plain messages (``content`` of anywidget's custom messages), page -> Python:
+
+* ``{"type": "ping"}``: Python answers ``{"type": "pong"}``;
+* ``{"type": "train", "view": id}``: one epoch, answered with ``{"type": "epoch", "view": id,
+  "epoch", "params", "losses": [train, test], "shuffle_rng"}``; when not playing (paused,
+  diverged) nothing trains and the answer is ``{"type": "idle", "view": id}``;
+* ``play``, ``pause``, ``step``, ``reset``, ``regenerate`` and ``sync``;
+  ``{"type": "settings", "changes": {field: value}}`` and ``{"type": "load", "text": str}``
+  (a settings string or a TF Playground URL): each answered with ``{"type": "state", ...}``,
+  the whole state, with the data only when they changed (always for ``sync``). A refused
+  value changes only the status line.
+
+A ``state`` message holds ``playing``, ``status`` (``{"text", "error", "serial"}``) and
+the parts of :meth:`Trainer.export_state <nnlib.widgets.playground.trainer.Trainer.export_state>`.
+The same parts are also kept in the widget's synced traits (``_settings``, ``_data``,
+``_params``, ``_epoch``, ``_history``, ``_shuffle_rng``, ``_status``), updated whenever
+training stops, so a saved notebook (and the website built from it) opens showing
+exactly the run the kernel had. The page reads them once, when it is drawn; after
+that it follows the messages, which always arrive in order.
+
+:func:`run_experiment` trains a set-up without any widget and shows it as a static
+picture (:mod:`~nnlib.widgets.playground.figure`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
+import dataclasses
+import warnings
 from dataclasses import dataclass
 
-from .controls import PlaygroundControls
+import anywidget
+import traitlets
+
+from ..esm import bundle
 from .figure import PlaygroundFigure
 from .settings import Settings, SettingsWarning, load_settings
 from .trainer import Trainer
 
 __all__ = ["Experiment", "Playground", "run_experiment"]
 
+_SAVED = ("settings", "data", "params", "epoch", "history", "shuffle_rng")  # the synced parts of the state
 
-class Playground(PlaygroundControls):
-    """The interactive playground: controls, a live picture, play / pause / step / reset.
+
+class Playground(anywidget.AnyWidget):
+    """The interactive playground: controls, live pictures, Play / Pause / Step / Reset.
 
     Parameters
     ----------
     settings : Settings, str or None
         A :class:`~nnlib.widgets.playground.settings.Settings`, a settings string
-        (:meth:`Settings.to_string`) or a TensorFlow Playground URL.
+        (:meth:`Settings.to_string`) or a TensorFlow Playground URL. Problems in a
+        string are skipped and shown in the status line.
     epochs : int
-        Epochs to train before the first picture (so a saved notebook shows a trained map).
-    interval : float
-        Smallest time in seconds between two updates while playing.
+        Epochs to train before the widget is shown (so a saved notebook shows a trained map).
 
-    The play loop is an asyncio task on the notebook's event loop: each update
-    trains one epoch and redraws (:meth:`update`), then yields, so clicks and
-    other cells run in between. Updates never overlap, and pause, reset or a
-    new learning rate only ever act between two epochs.
-
-    The controls themselves (building the widgets, reading them into settings
-    and back) come from :class:`~nnlib.widgets.playground.controls.PlaygroundControls`.
+    The buttons of the page call the methods of the same names: :meth:`play`,
+    :meth:`pause`, :meth:`step`, :meth:`reset`, :meth:`regenerate`, :meth:`load` and
+    :meth:`change` (one or more settings). Called from a cell, they act the same way,
+    and every view of the widget follows. Training while playing is driven by the
+    page (it asks for each epoch), so :meth:`play` without a view shown trains nothing;
+    use :meth:`step` for that.
     """
 
-    def __init__(
-        self, settings: Settings | str | None = None, *, epochs: int = 0, interval: float = 0.02, dpi: int = 80
-    ) -> None:
-        import ipywidgets as w
+    _esm = traitlets.Unicode(bundle("playground.js")).tag(sync=True)
+    _settings = traitlets.Dict().tag(sync=True)
+    _data = traitlets.Dict().tag(sync=True)
+    _params = traitlets.Dict().tag(sync=True)
+    _epoch = traitlets.Int(0).tag(sync=True)
+    _history = traitlets.Dict().tag(sync=True)
+    _shuffle_rng = traitlets.Dict().tag(sync=True)
+    _status = traitlets.Dict().tag(sync=True)
 
-        self._w = w
-        self.status_text, self.playing, self.interval = "", False, interval
-        self._busy, self._syncing = False, False
-        self._task: asyncio.Task | None = None
+    def __init__(self, settings: Settings | str | None = None, *, epochs: int = 0) -> None:
+        if settings is not None and not isinstance(settings, (Settings, str)):
+            raise TypeError(
+                "Playground expected settings as a Settings, a settings string or a TF Playground URL, "
+                f"got {type(settings).__name__}"
+            )
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"Playground expected epochs to be an integer >= 0, got {epochs!r}")
+        notes = ""
         if isinstance(settings, str):
             settings, notes = _read(settings)
-            self.status_text = notes
-        self.core = Trainer(settings)
-        self.figure = PlaygroundFigure(self.core, dpi=dpi)
-        self._build_widgets()
+            if settings is None:
+                raise ValueError(f"Playground: {notes}")
+        core = Trainer(settings)
         if epochs:
-            self.core.step(epochs)
-        self.render()
-        self._set_status(self.status_text)
+            core.step(epochs)
+        status = {"text": notes or core.message, "error": bool(core.message) and not notes, "serial": 0}
+        state = core.export_state(_SAVED)
+        super().__init__(**{f"_{k}": v for k, v in state.items()}, _status=status)
+        self.core = core
+        self.playing = False
+        self.on_msg(self._on_message)
 
     @classmethod
     def from_tf_url(cls, url: str, **kwargs) -> Playground:
         """A playground set up like a ``https://playground.tensorflow.org/#...`` URL."""
         return cls(url, **kwargs)
 
-    # --- actions (what the buttons call) -----------------------------------------------
-    def update(self, fmt: str = "jpeg") -> bool:
-        """One tick of the play loop: train one epoch, redraw every view. False if skipped."""
-        if self._busy:  # single flight: never re-enter
-            return False
-        self._busy = True
-        try:
-            self.core.step(1)
-            if self.core.message:
-                self.pause()
-                self._set_status(self.core.message, error=True)
-            self.render(fmt)
-        finally:
-            self._busy = False
-        return True
+    @property
+    def settings(self) -> Settings:
+        """The current :class:`~nnlib.widgets.playground.settings.Settings`."""
+        return self.core.settings
 
-    def render(self, fmt: str = "png") -> None:
-        """Redraw the figure into the image widget and refresh the labels."""
-        self.figure.update(self.core)
-        self.image.format = fmt
-        self.image.value = self.figure.render(fmt)
-        self.epoch_label.value = f"<b>epoch {self.core.epoch:,}</b>"
+    @property
+    def status(self) -> str:
+        """The text of the status line (empty when there is nothing to say)."""
+        return self._status.get("text", "")
 
-    def step(self, epochs: int = 1) -> None:
-        """Train ``epochs`` epochs now (the Step button trains one), then redraw."""
-        if self._busy:
-            return
-        self._busy = True
-        try:
-            self.core.step(epochs)
-            self._set_status(self.core.message, error=bool(self.core.message))
-        finally:
-            self._busy = False
-        self.render()
-
+    # --- actions: the buttons of the page, and methods to call from a cell ---------------
     def play(self) -> None:
-        """Start the play loop (needs a running asyncio loop, as in Jupyter)."""
-        if self.playing:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._set_status("no running event loop: call step(n), or await run() in a cell", error=True)
-            return
-        self._set_playing(True)
-        if self._task is None or self._task.done():  # a loop still winding down just carries on
-            self._task = loop.create_task(self._loop())
+        """Start playing: every view of the widget then asks for one epoch after another."""
+        self.playing = True
+        self._publish("")
 
     def pause(self) -> None:
-        """Stop after the current epoch; the network stays as it is."""
-        self._set_playing(False)
+        """Stop playing; the network stays as it is after the last whole epoch."""
+        self.playing = False
+        self._publish("")
 
-    async def run(self, max_updates: int | None = None) -> int:
-        """Play until paused, or for ``max_updates`` updates; returns how many ran."""
-        self._set_playing(True)
-        return await self._loop(max_updates)
-
-    async def _loop(self, max_updates: int | None = None) -> int:
-        """Update, yield to the event loop (clicks and cells run here), repeat while playing."""
-        done = 0
-        try:
-            while self.playing and (max_updates is None or done < max_updates):
-                start = time.perf_counter()
-                done += self.update()
-                await asyncio.sleep(max(0.005, self.interval - (time.perf_counter() - start)))
-        finally:
-            if max_updates is not None and done >= max_updates:
-                self.pause()
-            self.render()  # leave a lossless picture behind
-        return done
-
-    def _set_playing(self, playing: bool) -> None:
-        self.playing = playing
-        self.play_button.description, self.play_button.icon = ("Pause", "pause") if playing else ("Play", "play")
+    def step(self, epochs: int = 1) -> None:
+        """Pause and train ``epochs`` epochs now (the Step button trains one)."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"Playground.step expected epochs to be an integer >= 1, got {epochs!r}")
+        self.playing = False
+        self.core.step(epochs)
+        self._publish(self.core.message, error=bool(self.core.message))
 
     def reset(self) -> None:
         """Pause, and start again from this seed's initial weights."""
-        self.pause()
+        self.playing = False
         self.core.reset()
-        self.render()
+        self._publish("")
 
     def regenerate(self) -> None:
         """Pause, draw new data (the next seed) and start from fresh weights."""
-        self.pause()
         self._apply(self.core.settings.replace(seed=(self.core.settings.seed + 1) % 2**32))
 
     def load(self, text: str) -> None:
         """Load a settings string or a TF Playground URL; problems go to the status line."""
+        if not isinstance(text, str):
+            raise TypeError(f"Playground.load expected a settings string or a TF URL, got {type(text).__name__}")
         settings, notes = _read(text)
         if settings is None:
-            self._set_status(notes, error=True)
+            self._publish(notes, error=True)
+        else:
+            self._apply(settings, notes)
+
+    def change(self, **changes) -> None:
+        """Change some settings, e.g. ``change(learning_rate=0.1, hidden=(4,))``.
+
+        A value that makes no sense is refused: nothing changes and the status line
+        (:attr:`status`) says why. A new learning rate, batch size or regularisation
+        applies from the next epoch while playing; new data or a new network pause.
+        """
+        fields = [f.name for f in dataclasses.fields(Settings)]
+        unknown = sorted(set(changes) - set(fields))
+        try:
+            if unknown:
+                raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(fields)}")
+            settings = self.core.settings.replace(**changes)
+        except (TypeError, ValueError) as e:
+            self._publish(f"{e} (kept the previous value)", error=True)
             return
-        self._apply(settings, notes)
+        self._apply(settings)
 
-    @property
-    def settings(self) -> Settings:
-        return self.core.settings
+    # --- the messages of the page ----------------------------------------------------------
+    def _on_message(self, widget, content, buffers) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        try:
+            if kind == "ping":
+                self.send({"type": "pong"})
+            elif kind == "train":
+                self._train(content.get("view"))
+            elif kind in ("play", "pause", "reset", "regenerate"):
+                getattr(self, kind)()
+            elif kind == "step":
+                self.step(1)
+            elif kind == "sync":
+                self._publish(self.status, error=self._status.get("error", False), data=True)
+            elif kind == "settings" and isinstance(content.get("changes"), dict):
+                self.change(**content["changes"])
+            elif kind == "load" and isinstance(content.get("text"), str):
+                self.load(content["text"])
+            else:
+                self._publish(f"the page sent a message the playground does not know: {content!r}", error=True)
+        except Exception as e:  # never leave the page waiting: say what went wrong
+            self.playing = False
+            self._publish(f"{type(e).__name__}: {e}", error=True)
 
-    # --- applying settings -------------------------------------------------------------------
+    def _train(self, view) -> None:
+        """One epoch for a view that asked; only while playing (a late request after Pause trains nothing)."""
+        if not self.playing:
+            self.send({"type": "idle", "view": view})
+            return
+        if self.core.step(1) == 0:  # diverged: the last good weights are kept; pause and say so
+            self.playing = False
+            self.send({"type": "idle", "view": view})
+            self._publish(self.core.message, error=True)
+            return
+        c = self.core
+        update = c.export_state(("params", "epoch", "shuffle_rng"))
+        self.send({"type": "epoch", "view": view, "losses": [c.train_loss, c.test_loss], **update})
+
+    # --- applying settings, and telling the page ---------------------------------------------
     def _apply(self, settings: Settings, notes: str = "") -> None:
         what = self.core.apply(settings)
         if what in ("data", "network"):
-            self.pause()
-            self.figure.build(self.core)
-        self._sync_controls()
-        self.render()
-        lr = f"learning rate {settings.learning_rate:g}, batch size {settings.batch_size}"
-        self._set_status(
-            notes
-            or {
-                "data": "new data, fresh network",
-                "network": "fresh network",
-                "optimizer": f"{lr}: training continues",
-            }.get(what, "")
-        )
+            self.playing = False
+        s = self.core.settings
+        said = {
+            "data": "new data, fresh network",
+            "network": "fresh network",
+            "optimizer": f"learning rate {s.learning_rate:g}, batch size {s.batch_size}: training continues",
+        }
+        self._publish(notes or said.get(what, ""), data=what == "data")
+
+    def _publish(self, text: str, error: bool = False, data: bool = False) -> None:
+        """Keep the synced traits (the saved state) up to date and send the page the whole state."""
+        status = {"text": text, "error": error, "serial": self._status.get("serial", 0) + 1}
+        parts = _SAVED if data else tuple(p for p in _SAVED if p != "data")
+        state = self.core.export_state(parts)
+        with self.hold_sync():
+            for part, value in state.items():
+                setattr(self, f"_{part}", value)
+            self._status = status
+        self.send({"type": "state", "playing": self.playing, "status": status, **state})
 
 
 @dataclass
 class Experiment:
     """A playground run trained without widgets: the core (network, losses) and a picture.
 
-    In a notebook it shows as the playground's figure (a PNG).
+    In a notebook it shows as a static picture (a PNG) of the network and its decision map.
     """
 
     core: Trainer
@@ -223,19 +277,23 @@ def run_experiment(settings: Settings | str, epochs: int = 200, dpi: int = 72) -
     ``settings`` is a :class:`Settings`, a settings string or a TF Playground URL
     (problems in a string are reported as :class:`SettingsWarning`).
     """
+    if not isinstance(settings, (Settings, str)):
+        raise TypeError(
+            f"run_experiment expected a Settings, a settings string or a TF URL, got {type(settings).__name__}"
+        )
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"run_experiment expected epochs to be an integer >= 0, got {epochs!r}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 20 <= dpi <= 600:
+        raise ValueError(f"run_experiment expected dpi to be an integer from 20 to 600, got {dpi!r}")
     if isinstance(settings, str):
         settings = load_settings(settings)
     core = Trainer(settings)
     core.step(epochs)
-    figure = PlaygroundFigure(core, dpi=dpi)
-    figure.update(core)
-    return Experiment(core, figure.render("png"))
+    return Experiment(core, PlaygroundFigure(core, dpi=dpi).render())
 
 
 def _read(text: str) -> tuple[Settings | None, str]:
     """Settings from a string or URL, and the warnings raised on the way as one message."""
-    import warnings
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SettingsWarning)
         try:

@@ -140,6 +140,33 @@ export function checkbox({ label, checked, onChange }) {
   return { element, input, set(v) { input.checked = v; } };
 }
 
+/** A labelled number box; `onChange(value)` when the reader commits a number (Enter, leaving
+ *  the box, or the arrow keys), with what they typed: checking it is the caller's job.
+ *  Enter is handled here too: a host page (JupyterLab) may keep it from committing the box. */
+export function numberInput({ label, value, step = "any", min, max, width = "6em", onChange }) {
+  const id = uid("number");
+  const input = h("input", { type: "number", id, step, min, max, value, style: { width } });
+  let committed = input.value;
+  const commit = () => {
+    if (input.value === committed) return;
+    committed = input.value;
+    if (onChange) onChange(input.value === "" ? NaN : Number(input.value));
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
+  const element = h("div", { class: "nnlib-control" }, h("label", { for: id }, label), input);
+  return { element, input, set(v) { input.value = v; committed = input.value; } };
+}
+
+/** A labelled one-line text box; `onEnter(text)` when Enter is pressed in it. */
+export function textInput({ label, value = "", placeholder, onEnter }) {
+  const id = uid("text");
+  const input = h("input", { type: "text", id, value, placeholder, spellcheck: "false", autocomplete: "off" });
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter" && onEnter) onEnter(input.value); });
+  const element = h("div", { class: "nnlib-control nnlib-text" }, h("label", { for: id }, label), input);
+  return { element, input, set(v) { input.value = v; } };
+}
+
 /** A button whose visible text is its accessible name. */
 export function button({ label, onClick, title, primary = false }) {
   const el = h("button", { type: "button", class: primary ? "nnlib-button nnlib-primary" : "nnlib-button", title }, label);
@@ -157,6 +184,10 @@ const STYLE = `
 .nnlib-control label { white-space: nowrap; }
 .nnlib-control output { min-width: 3.5em; font-variant-numeric: tabular-nums; }
 .nnlib-control input[type=range] { width: 9rem; accent-color: #0072B2; }
+.nnlib-text { flex: 1 1 16rem; min-width: 0; }
+.nnlib-text input { flex: 1 1 auto; min-width: 0; }
+.nnlib-widget input[type=number], .nnlib-widget input[type=text] { font: inherit; color: inherit;
+  background: transparent; border: 1px solid currentColor; border-radius: 4px; padding: .1rem .35rem; }
 .nnlib-widget select, .nnlib-button { font: inherit; color: inherit; background: transparent;
   border: 1px solid currentColor; border-radius: 4px; padding: .15rem .6rem; }
 .nnlib-widget select option { color: #222; background: #fff; }
@@ -197,4 +228,34 @@ export function guarded(what, render) {
       return undefined;
     }
   };
+}
+
+// --- added for the chapter explorers (neuron.js, activation.js, loss_surface.js) ------------
+
+/** A labelled slider over a list of values (e.g. learning rates 0.01 ... 3): the thumb moves
+ * one value per arrow key, and the text beside it is the value, not its index. */
+export function choiceSlider({ label, values, value, format = String, onInput }) {
+  const index = (v) => {
+    let best = 0;
+    values.forEach((x, i) => { if (Math.abs(x - v) < Math.abs(values[best] - v)) best = i; });
+    return best;
+  };
+  const s = slider({
+    label, min: 0, max: values.length - 1, step: 1, value: index(value),
+    format: (i) => format(values[i]),
+    onInput: (i) => onInput && onInput(values[i]),
+  });
+  return { element: s.element, input: s.input, set(v) { s.set(index(v)); } };
+}
+
+/** Call `callback()` when the page switches between light and dark (the book's theme button,
+ * JupyterLab's theme, or the system's preference). Returns a function that stops listening. */
+export function onThemeChange(callback) {
+  const watched = ["data-theme", "data-mode", "data-jp-theme-light", "class"];
+  const observer = new MutationObserver(() => callback());
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: watched });
+  if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: watched });
+  const query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  if (query) query.addEventListener("change", callback);
+  return () => { observer.disconnect(); if (query) query.removeEventListener("change", callback); };
 }
