@@ -4,7 +4,7 @@
 // places, and the steps of both passes. This module only draws one step as SVG and moves
 // between steps, so it works the same with a kernel and on the static website.
 
-import { palette, h, button, slider, frame, guarded } from "./ui.js";
+import { palette, h, button, slider, frame, guarded, onThemeChange } from "./ui.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 // Sizes in CSS pixels at full size. The picture may shrink to MIN_SCALE of that (then scrolls
@@ -204,18 +204,12 @@ function render({ model, el }) {
   model.on("change:trace", update);
   model.on("change:title", retitle);
 
-  // redraw when the page switches between light and dark
-  const observer = new MutationObserver(update);
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode", "class"] });
-  if (document.body) observer.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "class"] });
-  const media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-  if (media) media.addEventListener("change", update);
+  const stopWatchingTheme = onThemeChange(update);  // redraw in the other palette
   return () => {
     model.off("change:step", update);
     model.off("change:trace", update);
     model.off("change:title", retitle);
-    observer.disconnect();
-    if (media) media.removeEventListener("change", update);
+    stopWatchingTheme();
   };
 }
 
