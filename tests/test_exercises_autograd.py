@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from _checkers import hint_of, stub
+from _checkers import assert_covers, assert_hints, fresh_attempts, hint_of, stub  # noqa: F401
 
 from nnlib import autograd
 from nnlib.exercises import autograd as check
@@ -103,10 +103,6 @@ def update(params, lr):
 
 
 # --- the learner's wrong answers, each with the hint it must get -----------------------------
-
-
-def _rules(mul=mul_rule, power=power_rule, tanh=tanh_rule):
-    return lambda: check.local_rules(mul, power, tanh)
 
 
 def _topo_without_visited(root):
@@ -337,91 +333,150 @@ def _update_variant(*, zero=True, zero_first=False, sign=-1.0, with_lr=True):
     return update
 
 
+def _update_replaces_entries(params, lr):
+    for i, p in enumerate(params):
+        params[i] = autograd.Value(p.data - lr * p.grad)
+
+
 def _update_new_values(params, lr):
     return [autograd.Value(p.data - lr * p.grad) for p in params]
 
 
-WRONG_ANSWERS = {
-    # local rules
-    "mul-swapped": _rules(mul=lambda a, b: (a * b, (a, b))),
-    "mul-add-rule": _rules(mul=lambda a, b: (a * b, (1.0, 1.0))),
-    "power-exponent-kept": _rules(power=lambda a, k: (a**k, (k * a**k,))),
-    "power-no-factor": _rules(power=lambda a, k: (a**k, (a ** (k - 1),))),
-    "tanh-of-input": _rules(tanh=lambda a: (math.tanh(a), (1 - a**2,))),
-    "tanh-sigmoid-rule": _rules(tanh=lambda a: (math.tanh(a), (math.tanh(a) * (1 - math.tanh(a)),))),
-    "local-not-tuple": _rules(tanh=lambda a: (math.tanh(a), 1 - math.tanh(a) ** 2)),
-    "result-only": _rules(power=lambda a, k: a**k),
-    "local-count": _rules(power=lambda a, k: (a**k, (k * a ** (k - 1), a**k * math.log(abs(a))))),
-    "rule-structure": _rules(mul=lambda a, b: (a * b, b, a)),
-    "rule-result": _rules(mul=lambda a, b: (a + b, (b, a))),
-    # topological order
-    "returned-set": lambda: check.topological_order(_topo_returns_visited),
-    "order-not-a-list": lambda: check.topological_order(lambda root: reversed(topological_order(root))),
-    "foreign": lambda: check.topological_order(lambda root: [n.label for n in topological_order(root)]),
-    "missing": lambda: check.topological_order(_topo_first_parent_only),
-    "raised": lambda: check.topological_order(lambda root: root.children),
-    "duplicates": lambda: check.topological_order(_topo_without_visited),
-    "reversed": lambda: check.topological_order(_topo_preorder),
-    "compared-by-value": lambda: check.topological_order(_topo_visited_by_value),
-    "parent-after-child": lambda: check.topological_order(_topo_breadth_first_reversed),
-    "not-recursive": lambda: check.topological_order(lambda root: list(root.parents) + [root]),
-    "data-not-nodes": lambda: check.topological_order(lambda root: [n.data for n in topological_order(root)]),
-    "returned-none": lambda: check.topological_order(_topo_without_return),
-    "recursion": lambda: check.topological_order(_topo_recursion_without_end),
-    # backward
-    "forward-order": lambda: check.backward(_backward_variant(reverse=False)),
-    "no-seed": lambda: check.backward(_backward_variant(seed=False)),
-    "assigned": lambda: check.backward(_backward_variant(accumulate=False)),
-    "no-chain": lambda: check.backward(_backward_variant(chain=False)),
-    "naive-recursion": lambda: check.backward(_backward_naive_recursion),
-    "times-node": lambda: check.backward(_backward_times_node),
-    "not-numbers": lambda: check.backward(_backward_numpy_grad),
-    "not-callable": lambda: check.backward("backward"),
-    # neuron
-    "no-bias": lambda: check.neuron(_neuron_variant(bias=False)),
-    "no-activation": lambda: check.neuron(_neuron_variant(activation=None)),
-    "tanh": lambda: check.neuron(_neuron_variant(activation="tanh")),
-    "graph-cut": lambda: check.neuron(_neuron_from_numbers),
-    "not-a-value": lambda: check.neuron(_neuron_returns_float),
-    "neuron-gradients": lambda: check.neuron(_neuron_numbers_for_weights),
-    "neuron-structure": lambda: check.neuron(lambda x, w, b: (neuron(x, w, b).parents[0], neuron(x, w, b))),
-    # network
-    "mlp-structure": lambda: check.mlp(_mlp_every_layer),
-    "mlp-gradients": lambda: check.mlp(_mlp_rewrapped),
-    "rows-not-columns": lambda: check.mlp(_mlp_rows),
-    "same-input": lambda: check.mlp(_mlp_same_input),
-    "first-layer-only": lambda: check.mlp(_mlp_return_in_loop),
-    "not-a-list": lambda: check.mlp(_mlp_one_output_unwrapped),
-    "column-length": lambda: check.mlp(_mlp_columns_by_output_count),
-    "index": lambda: check.mlp(_mlp_indices_swapped),
-    # update
-    "not-zeroed": lambda: check.update(_update_variant(zero=False)),
-    "zeroed-first": lambda: check.update(_update_variant(zero_first=True)),
-    "ascent": lambda: check.update(_update_variant(sign=1.0)),
-    "no-lr": lambda: check.update(_update_variant(with_lr=False)),
-    "new-values": lambda: check.update(_update_new_values),
-    "unchanged": lambda: check.update(lambda params, lr: None),
-}
+def _rules(mul=mul_rule, power=power_rule, tanh=tanh_rule):
+    return (mul, power, tanh)
 
 
-@pytest.mark.parametrize("hint_id", WRONG_ANSWERS)
-def test_each_wrong_answer_gets_its_own_hint(hint_id):
-    assert hint_of(WRONG_ANSWERS[hint_id]()) == hint_id
+def check_rules(fns):
+    return check.local_rules(*fns)
 
 
-def test_each_hint_belongs_to_one_mistake():
-    """The other direction: no wrong answer gets a hint written for a different mistake."""
-    given = {name: hint_of(run()) for name, run in WRONG_ANSWERS.items()}
-    for name, hint_id in given.items():
-        others = [other for other, h in given.items() if h == hint_id and other != name]
-        assert not others, f"the hint {hint_id!r} is given to {others} as well as to {name!r}"
+RULES_WRONG = [
+    (_rules(mul=lambda a, b: (a * b, (a, b))), "mul-swapped"),
+    (_rules(mul=lambda a, b: (a * b, (1.0, 1.0))), "mul-add-rule"),
+    (_rules(power=lambda a, k: (a**k, (k * a**k,))), "power-exponent-kept"),
+    (_rules(power=lambda a, k: (a**k, (a ** (k - 1),))), "power-no-factor"),
+    (_rules(tanh=lambda a: (math.tanh(a), (1 - a**2,))), "tanh-of-input"),
+    (_rules(tanh=lambda a: (math.tanh(a), (math.tanh(a) * (1 - math.tanh(a)),))), "tanh-sigmoid-rule"),
+    (_rules(tanh=lambda a: (math.tanh(a), 1 - math.tanh(a) ** 2)), "local-not-tuple"),
+    (_rules(power=lambda a, k: a**k), "result-only"),
+    (_rules(power=lambda a, k: (a**k, (k * a ** (k - 1), a**k * math.log(abs(a))))), "local-count"),
+    (_rules(mul=lambda a, b: (a * b, b, a)), "rule-structure"),
+    (_rules(mul=lambda a, b: (a + b, (b, a))), "rule-result"),
+]
+
+TOPO_WRONG = [
+    (_topo_without_visited, "duplicates"),
+    (_topo_preorder, "reversed"),
+    (_topo_visited_by_value, "compared-by-value"),
+    (_topo_breadth_first_reversed, "parent-after-child"),
+    (lambda root: list(root.parents) + [root], "not-recursive"),
+    (lambda root: [n.data for n in topological_order(root)], "data-not-nodes"),
+    (_topo_without_return, "returned-none"),
+    (_topo_recursion_without_end, "recursion"),
+    (_topo_returns_visited, "returned-set"),
+    (lambda root: reversed(topological_order(root)), "order-not-a-list"),
+    (lambda root: [n.label for n in topological_order(root)], "foreign"),
+    (_topo_first_parent_only, "missing"),
+    (lambda root: root.children, "raised"),
+]
+
+BACKWARD_WRONG = [
+    (_backward_variant(reverse=False), "forward-order"),
+    (_backward_variant(seed=False), "no-seed"),
+    (_backward_variant(accumulate=False), "assigned"),
+    (_backward_variant(chain=False), "no-chain"),
+    (_backward_naive_recursion, "naive-recursion"),
+    (_backward_times_node, "times-node"),
+    (_backward_numpy_grad, "not-numbers"),
+    ("backward", "not-callable"),
+]
+
+UPDATE_WRONG = [
+    (_update_variant(zero=False), "not-zeroed"),
+    (_update_variant(zero_first=True), "zeroed-first"),
+    (_update_variant(sign=1.0), "ascent"),
+    (_update_variant(with_lr=False), "no-lr"),
+    (_update_new_values, "new-values"),
+    (lambda params, lr: None, "unchanged"),
+    (_update_replaces_entries, "list-entries-replaced"),
+]
+
+NEURON_WRONG = [
+    (_neuron_variant(bias=False), "no-bias"),
+    (_neuron_variant(activation=None), "no-activation"),
+    (_neuron_variant(activation="tanh"), "tanh"),
+    (_neuron_from_numbers, "graph-cut"),
+    (_neuron_returns_float, "not-a-value"),
+    (_neuron_numbers_for_weights, "neuron-gradients"),
+    (lambda x, w, b: (neuron(x, w, b).parents[0], neuron(x, w, b)), "neuron-structure"),
+]
+
+MLP_WRONG = [
+    (_mlp_rows, "rows-not-columns"),
+    (_mlp_same_input, "same-input"),
+    (_mlp_return_in_loop, "first-layer-only"),
+    (_mlp_one_output_unwrapped, "not-a-list"),
+    (_mlp_columns_by_output_count, "column-length"),
+    (_mlp_indices_swapped, "index"),
+    (_mlp_every_layer, "mlp-structure"),
+    (_mlp_rewrapped, "mlp-gradients"),
+]
+
+TABLES = [
+    (check_rules, RULES_WRONG),
+    (check.topological_order, TOPO_WRONG),
+    (check.backward, BACKWARD_WRONG),
+    (check.update, UPDATE_WRONG),
+    (check.neuron, NEURON_WRONG),
+    (check.mlp, MLP_WRONG),
+]
 
 
-def test_every_listed_mistake_hint_has_a_wrong_answer_here():
-    listed = {m.id for ms in check.RULE_MISTAKES.values() for m in ms}
-    for mistakes in (check.BACKWARD_MISTAKES, check.NEURON_MISTAKES, check.MLP_MISTAKES, check.UPDATE_MISTAKES):
-        listed |= {m.id for m in mistakes}
-    assert listed <= set(WRONG_ANSWERS), listed - set(WRONG_ANSWERS)
+@pytest.mark.parametrize("checker, table", TABLES, ids=["rules", "topo", "backward", "update", "neuron", "mlp"])
+def test_each_wrong_answer_gets_the_hint_written_for_it(checker, table):
+    assert_hints(checker, table)  # and so none of the other hints of its table
+
+
+def test_every_known_mistake_has_a_wrong_answer_here():
+    assert_covers([m for ms in check.RULE_MISTAKES.values() for m in ms], RULES_WRONG)
+    assert_covers(check.BACKWARD_MISTAKES, BACKWARD_WRONG)
+    assert_covers(check.UPDATE_MISTAKES, UPDATE_WRONG)
+    assert_covers(check.NEURON_MISTAKES, NEURON_WRONG)
+    assert_covers(check.MLP_MISTAKES, MLP_WRONG)
+
+
+def test_no_hint_is_shared_between_exercises():
+    ids = [hint_id for _, table in TABLES for _, hint_id in table]
+    shared = {i for i in ids if ids.count(i) > 1}
+    assert not shared, f"hints given in two tables (so to two different mistakes): {shared}"
+
+
+def test_a_repeated_mistake_gets_more_of_its_hint():
+    wrong = _backward_variant(accumulate=False)
+    levels = [check.backward(wrong) for _ in range(4)]
+    assert [v.hint_level for v in levels] == [1, 2, 3, 3]
+    assert [k for k, _ in levels[2].hint_rows] == ["hint", "where", "fix"]
+    assert "+=" in levels[2].hint_rows[2][1]
+
+
+def test_keep_counts_no_attempt():
+    wrong = _backward_variant(accumulate=False)
+    assert check.backward(wrong).hint_level == 1
+    wrong.__name__ = "backward"
+    check.keep(wrong)
+    check.keep(wrong)
+    assert check.backward(wrong).hint_level == 2
+
+
+def test_the_backward_check_names_an_unfinished_helper():
+    def backward(root):
+        return helper(root)
+
+    def helper(root):
+        raise NotImplementedError
+
+    v = check.backward(backward)
+    assert v.status == core.NOT_ATTEMPTED and "`helper`" in v.message
 
 
 # --- the references and other correct answers pass -------------------------------------------
@@ -587,7 +642,7 @@ def test_keep_works_in_strict_mode(monkeypatch):
         (
             (3,),
             ValueError,
-            "(mul_rule, power_rule, tanh_rule, topological_order, backward, neuron, mlp, update), "
+            "(mul_rule, power_rule, tanh_rule, topological_order, backward, update, neuron, mlp), "
             "got an object of type int",
         ),
     ],
