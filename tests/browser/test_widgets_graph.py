@@ -1,11 +1,13 @@
 """The graph stepper's front end (nnlib/widgets/static/graph.js) in headless Chromium, without a
 kernel: it draws the trace Python put in the widget's state, stepping changes the picture,
-every control works from the keyboard, it follows dark mode, and nothing logs an error."""
+every control works from the keyboard, it follows dark mode, and nothing logs an error. The
+last test opens the chapter on the built website (``make book`` first), where the saved
+widget state is run by the vendored anywidget."""
 
 from __future__ import annotations
 
 import pytest
-from _browser import widget_page
+from _browser import open_page, widget_page
 
 from nnlib.autograd import Value
 from nnlib.plot.graph import graph_trace
@@ -184,3 +186,28 @@ def test_the_text_stays_readable_when_the_picture_shrinks(open_widget):
     )
     assert smallest >= 9  # CSS pixels of the smallest font at the size drawn
     assert page.locator(".nnlib-graph-picture").evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls instead
+
+
+# --- on the BUILT website, with no kernel --------------------------------------------------------
+
+
+def test_the_chapters_steppers_step_on_the_built_website(browser, base_url):
+    """The chapter's two graphs, from the notebook's saved widget state, run by the vendored anywidget."""
+    for dark in (False, True):
+        context, page, log = open_page(browser, f"{base_url}/book/autograd/autograd.html", dark=dark)
+        try:
+            page.wait_for_selector("svg.nnlib-graph")
+            assert page.locator("svg.nnlib-graph").count() == 2
+            shared = page.locator(".nnlib-widget").first
+            shared.scroll_into_view_if_needed()
+            assert shared.locator(".nnlib-status").text_content().startswith("Step 0 of 7")
+            shared.get_by_role("button", name="End »").click()
+            assert shared.locator('g[data-name="x"] .nnlib-graph-grad').text_content() == "grad 39"
+            shared.locator("svg.nnlib-graph").focus()
+            page.keyboard.press("Home")
+            assert shared.locator('g[data-name="u"] .nnlib-graph-value').text_content() == "value ?"
+            text = shared.locator('g[data-name="u"] text').first.get_attribute("fill")
+            assert (text == "#e6e6e6") if dark else (text == "#222222")
+            assert not log.problems(), log.problems()
+        finally:
+            context.close()
