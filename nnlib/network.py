@@ -150,13 +150,13 @@ class Network:
                 if arr.shape != old.shape:
                     raise ValueError(f"{who} must have shape {old.shape}, got {arr.shape}")
                 with np.errstate(over="ignore"):
-                    arr = arr.astype(self.dtype, copy=False)  # float64 -> float32 may overflow to inf
-                bad = checks.first_non_finite(arr)
+                    cast = arr.astype(self.dtype, copy=False)  # float64 -> float32 may overflow to inf
+                bad = checks.first_non_finite(cast)
                 if bad is not None:
                     raise ValueError(
-                        f"{who} must hold finite numbers ({self.dtype.name}), got {np.asarray(value)[bad]!r} at {bad}"
+                        f"{who} must hold finite numbers ({self.dtype.name}), got {arr[bad].item()!r} at {bad}"
                     )
-                new.append((old, arr))
+                new.append((old, cast))
         for old, arr in new:
             old[...] = arr
 
