@@ -88,7 +88,7 @@ class LambdaCallback(Callback):
 
     def __init__(self, on_epoch_end: Callable[[TrainState], None]) -> None:
         if not callable(on_epoch_end):
-            raise TypeError(f"LambdaCallback expected a function f(state), got {on_epoch_end!r}")
+            raise TypeError(f"LambdaCallback: on_epoch_end must be a function f(state), got {on_epoch_end!r}")
         self._f = on_epoch_end
 
     def on_epoch_end(self, state: TrainState) -> None:
@@ -104,7 +104,7 @@ class EarlyStopping(Callback):
     def __init__(self, patience: int = 5, monitor: str = "val_loss") -> None:
         if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
             raise ValueError(f"EarlyStopping: patience must be a positive integer (epochs), got {patience!r}")
-        if monitor not in self.MONITORS:
+        if not isinstance(monitor, str) or monitor not in self.MONITORS:
             raise ValueError(f"EarlyStopping: monitor must be one of {', '.join(self.MONITORS)}, got {monitor!r}")
         self.patience, self.monitor = int(patience), monitor
         self.best = math.inf

@@ -63,19 +63,24 @@ def numerical_gradient(f: Callable[[], float], p: np.ndarray, h: float = 1e-5) -
         )
     h = checks.number(h, "h", "numerical_gradient", positive=True)
     grad = np.zeros_like(p, dtype=np.float64)
-    it = np.nditer(p, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
+    for i in np.ndindex(p.shape):
         old = p[i]
         try:
             p[i] = old + h
-            f_plus = f()
+            f_plus = _value(f)
             p[i] = old - h
-            f_minus = f()
+            f_minus = _value(f)
         finally:
             p[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _value(f: Callable[[], float]) -> float:
+    value = f()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"numerical_gradient: f() must return a number (the cost), got {checks.shown(value)}")
+    return float(value)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-12) -> float:

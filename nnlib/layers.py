@@ -51,7 +51,13 @@ class Dense:
             raise type(e)(f"Dense({self.n_in} -> {self.n_out}): {e}") from None
         self.dtype = checks.float_dtype(dtype, "dtype", f"Dense({self.n_in} -> {self.n_out})")
         rng = as_rng(rng, f"Dense({self.n_in} -> {self.n_out})")
-        W = np.asarray(initializer(self.n_in, self.n_out, rng, self.dtype))
+        try:
+            W = np.asarray(initializer(self.n_in, self.n_out, rng, self.dtype))
+        except Exception as e:  # a function given as init, failing
+            raise ValueError(
+                f"Dense({self.n_in} -> {self.n_out}): init {init!r} must be a function (n_in, n_out, rng, dtype) "
+                f"returning the weights; calling it raised {type(e).__name__}: {e}"
+            ) from e
         if W.shape != (self.n_in, self.n_out) or W.dtype.kind not in "biuf" or not np.isfinite(W).all():
             raise ValueError(
                 f"Dense({self.n_in} -> {self.n_out}): the initializer {init!r} must return finite numbers of shape "

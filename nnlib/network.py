@@ -70,7 +70,11 @@ class Network:
         rng: np.random.Generator | int | None = None,
         dtype=np.float64,
     ) -> None:
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
+        if (
+            isinstance(sizes, (str, bytes))
+            or not isinstance(sizes, (Sequence, np.ndarray))
+            or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)
+        ):
             hint = f" (for several sizes pass one list: Network([{sizes}, ...]))" if isinstance(sizes, int) else ""
             raise TypeError(
                 f"Network: sizes must be a list of layer sizes such as [2, 4, 1], got {checks.shown(sizes)}{hint}"
@@ -85,6 +89,9 @@ class Network:
                 )
         self.dtype = checks.float_dtype(dtype, "dtype", "Network")
         self.sizes = [int(s) for s in sizes]
+        n_params = sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+        if n_params * self.dtype.itemsize >= 2**62:
+            raise ValueError(f"Network: sizes={self.sizes} would need {n_params} weights, more than memory can hold")
         self.loss = _named(get_loss, loss, "loss")
         hidden = _named(get_activation, activation, "activation")
         out = _named(
@@ -193,7 +200,7 @@ class Network:
             hint = " (for class labels use nnlib.data.one_hot(labels, n_classes))" if Y.ndim == 1 else ""
             raise ValueError(
                 f"{self!r} has {self.sizes[-1]} outputs, so {name} must have shape "
-                f"({n_samples}, {self.sizes[-1]}), got {Y.shape}{hint}"
+                f"({n_samples}, {self.sizes[-1]}), got {Y.shape} (one row per example of X){hint}"
             )
         Y = self._finite(Y, name)
         self.loss.check_targets(Y, f"{self!r}: {name}")
@@ -212,7 +219,8 @@ class Network:
                     f"(row {bad[0]}, column {bad[1]}: {value.item()!r})"
                 )
             raise ValueError(
-                f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: {A[bad[0], bad[1]]})"
+                f"{self!r}: {name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: "
+                f"{A[bad[0], bad[1]]}); it must hold finite numbers"
             )
         return out
 
@@ -269,7 +277,7 @@ class Network:
         for i, g in enumerate(grads):
             if checks.first_non_finite(g) is not None:
                 kind = "dC/dW" if i % 2 == 0 else "dC/db"
-                raise self._overflow(X, f"the gradient {kind}{i // 2}")
+                raise self._overflow(X, f"the gradient {kind}{i // 2}", Y)
         return grads
 
     # --- using a trained network -------------------------------------------------
@@ -298,7 +306,7 @@ class Network:
             self.forward(X)
             cost = self.output_cost(Y)
         if not np.isfinite(cost):
-            raise self._overflow(X, "the loss")
+            raise self._overflow(X, "the loss", Y)
         return cost
 
     def evaluate(self, X, Y) -> dict[str, float]:
@@ -309,17 +317,18 @@ class Network:
             A = self.forward(X)
             cost = self.output_cost(Y)
         if not np.isfinite(cost):
-            raise self._overflow(X, "the loss")
+            raise self._overflow(X, "the loss", Y)
         return {"loss": cost, "accuracy": accuracy(A, Y)}
 
-    def _overflow(self, X: np.ndarray, what: str) -> ValueError:
-        """The error for a computation that overflowed although X and the weights are finite."""
+    def _overflow(self, X: np.ndarray, what: str, Y: np.ndarray | None = None) -> ValueError:
+        """The error for a computation that overflowed although X, Y and the weights are finite."""
         big_w = max(float(np.abs(p).max()) for layer in self.layers for p in (layer.W, layer.b))
         big_x = float(np.abs(X).max()) if X.size else 0.0
+        big_y = f"largest |Y| = {float(np.abs(Y).max()):.3g}, " if Y is not None and Y.size else ""
         return ValueError(
             f"{self!r}: {what} is NaN or infinite: the numbers overflowed {self.dtype.name} "
-            f"(largest |X| = {big_x:.3g}, largest |weight| = {big_w:.3g}). Scale the inputs X to "
-            f"values of order 1."
+            f"(largest |X| = {big_x:.3g}, {big_y}largest |weight| = {big_w:.3g}). Scale the inputs X"
+            f"{' and targets Y' if big_y else ''} to values of order 1."
         )
 
     def fit(self, X, Y, **kwargs) -> History:

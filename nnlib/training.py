@@ -74,7 +74,9 @@ def _check_optimizer(optimizer, lr) -> SGD:
         return SGD(lr=0.1 if lr is None else lr)
     if lr is not None:
         raise ValueError("fit: give either lr or optimizer, not both")
-    if not all(callable(getattr(optimizer, m, None)) for m in ("updates", "apply", "penalty")):
+    if isinstance(optimizer, type) or not all(
+        callable(getattr(optimizer, m, None)) for m in ("updates", "apply", "penalty")
+    ):
         raise TypeError(f"fit: optimizer must be an optimiser such as nnlib.SGD(lr=0.5), got {checks.shown(optimizer)}")
     return optimizer
 
