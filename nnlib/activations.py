@@ -67,15 +67,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
     if z.ndim == 0:  # a number: numpy returns scalars for 0-d arrays, which cannot be updated in place
         return sigmoid(z.reshape(1))[0]
-    # In place on two buffers: this runs twice per training step on small arrays.
+    # In place on two buffers (the last argument of each ufunc is its output): this runs
+    # twice per training step on small arrays.
     s = np.abs(z)
-    s *= 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5  # sigma(|z|), in [0.5, 1]: no cancellation
+    np.multiply(s, 0.5, s)
+    np.tanh(s, s)
+    np.multiply(s, 0.5, s)
+    np.add(s, 0.5, s)  # sigma(|z|) = 0.5 tanh(|z| / 2) + 0.5, in [0.5, 1]: no cancellation
     e = np.minimum(z, 0.0)
-    np.exp(e, out=e)  # e^z where z < 0, else 1; never overflows
-    s *= e
+    np.exp(e, e)  # e^z where z < 0, else 1; never overflows
+    np.multiply(s, e, s)
     return s
 
 

@@ -87,6 +87,17 @@ def array(value: Any, name: str, who: str = "") -> np.ndarray:
     return out
 
 
+def sum_of_squares(a: np.ndarray) -> float:
+    """``sum(a**2)`` in one pass with no temporary array (a dot product).
+
+    NaN or inf when ``a`` holds a NaN or an inf, and also when a value is too large to
+    square (above 1.3e154 in float64): the caller then looks closer, elementwise.
+    """
+    r = a.ravel()  # a view of a contiguous array
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.dot(r, r))
+
+
 def first_non_finite(a: np.ndarray) -> tuple[int, ...] | None:
     """Index of the first NaN or inf in ``a``, or None when every value is finite.
 

@@ -175,6 +175,10 @@ class Network:
         network has one input), hold finite numbers that fit the dtype, and have at least
         one row unless ``allow_empty``.
         """
+        return self._check_inputs(X, name, allow_empty)[0]
+
+    def _check_inputs(self, X, name: str, allow_empty: bool) -> tuple[np.ndarray, float]:
+        """:meth:`check_inputs`, and ``sum(X**2)`` from the same pass over X (fit bounds its steps with it)."""
         X = checks.array(X, name, repr(self))
         if X.ndim == 1 and self.sizes[0] == 1:
             X = X[:, None]
@@ -184,7 +188,14 @@ class Network:
             )
         if X.shape[0] == 0 and not allow_empty:
             raise ValueError(f"{self!r} expected {name} with at least one row (example), got array of shape {X.shape}")
-        return self._finite(X, name)
+        with np.errstate(over="ignore"):
+            out = np.ascontiguousarray(X, dtype=self.dtype)  # float64 -> float32 may overflow to inf
+        # One pass over X that allocates nothing: a NaN or inf makes the sum of squares NaN or inf
+        # (so can a huge finite value; only then look closer).
+        squares = checks.sum_of_squares(out)
+        if not np.isfinite(squares):
+            self._finite(X, out, name)
+        return out, squares
 
     def check_targets(self, Y, n_samples: int, name: str = "Y") -> np.ndarray:
         """Return targets of shape ``(n_samples, n_outputs)``, or raise a clear error.
@@ -202,14 +213,14 @@ class Network:
                 f"{self!r} has {self.sizes[-1]} outputs, so {name} must have shape "
                 f"({n_samples}, {self.sizes[-1]}), got {Y.shape} (one row per example of X){hint}"
             )
-        Y = self._finite(Y, name)
+        with np.errstate(over="ignore"):
+            out = np.ascontiguousarray(Y, dtype=self.dtype)  # float64 -> float32 may overflow to inf
+        Y = self._finite(Y, out, name)
         self.loss.check_targets(Y, f"{self!r}: {name}")
         return Y
 
-    def _finite(self, A: np.ndarray, name: str) -> np.ndarray:
-        """``A`` as a contiguous array of the network's dtype, after checking every value is finite."""
-        with np.errstate(over="ignore"):
-            out = np.ascontiguousarray(A, dtype=self.dtype)  # float64 -> float32 may overflow to inf
+    def _finite(self, A: np.ndarray, out: np.ndarray, name: str) -> np.ndarray:
+        """``out``, ``A`` converted to the network's dtype, after checking every value is finite."""
         bad = checks.first_non_finite(out)
         if bad is not None:
             value = A[bad]

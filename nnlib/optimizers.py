@@ -79,7 +79,9 @@ class SGD:
         terms), or with momentum the new velocity ``u = mu v - eta dC/dw``.
         Nothing is changed, not even ``dW``: :meth:`apply` makes the step.
         """
-        lr, out = self.lr, []
+        lr = self.lr
+        out: list[np.ndarray] = []
+        append = out.append
         for L in layers:
             if self.l1 or self.l2:
                 grad = L.dW + self.l2 * L.W if self.l2 else L.dW.copy()  # dC/dW + l2 w
@@ -89,7 +91,8 @@ class SGD:
                 uW = grad
             else:
                 uW = L.dW * -lr  # (n_in, n_out)
-            out += [uW, L.db * -lr]
+            append(uW)
+            append(L.db * -lr)
         if self.momentum:
             velocity = self._velocity if len(self._velocity) == len(out) else [np.zeros_like(u) for u in out]
             for u, v in zip(out, velocity):

@@ -35,6 +35,7 @@ import numpy as np
 from . import checks
 from .callbacks import Callback, History, LambdaCallback, TrainState
 from .initializers import as_rng
+from .layers import Dense
 from .metrics import accuracy
 from .optimizers import SGD
 
@@ -143,7 +144,7 @@ def fit(
         Source of the shuffling order; the same seed gives the same run.
     """
     # Every argument is checked before any work: a refused call changes nothing.
-    if not all(hasattr(net, a) for a in ("layers", "check_inputs", "check_targets", "output_cost")):
+    if not all(hasattr(net, a) for a in ("layers", "_check_inputs", "check_targets", "output_cost")):
         raise TypeError(f"fit: net must be an nnlib Network, got {checks.shown(net)}")
     epochs = _check_positive_int("epochs", epochs)
     batch_size = _check_positive_int("batch_size", batch_size)
@@ -151,7 +152,7 @@ def fit(
     progress = checks.boolean(progress, "progress", "fit")
     shuffle = checks.boolean(shuffle, "shuffle", "fit")
     train_metrics = checks.boolean(train_metrics, "train_metrics", "fit")
-    X = net.check_inputs(X, "X")
+    X, x_squares = net._check_inputs(X, "X", False)  # and sum(X**2), which bounds every step below
     Y = net.check_targets(Y, X.shape[0], "Y")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)):
@@ -173,6 +174,10 @@ def fit(
 
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
     layers = net.layers
+    # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
+    plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
+    plan = _step_bounds(layers, batch_size)
+    limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
     for cb in callbacks:
         cb.on_train_begin(state)
     try:
@@ -186,9 +191,10 @@ def fit(
                     net.forward(xb)
                     net.backward(yb)
                     updates = optimizer.updates(layers)  # changes nothing yet
-                    problem = _step_problem(layers, updates)
-                    if problem:
-                        _diverged(net, optimizer, f"at epoch {epoch + 1}, batch {state.batch + 1}", problem)
+                    if not (plain and _bounded_step(layers, plan, optimizer, x_squares, limit)):
+                        problem = _step_problem(layers, updates)
+                        if problem:
+                            _diverged(net, optimizer, f"at epoch {epoch + 1}, batch {state.batch + 1}", problem)
                     interrupts.hold = True  # Ctrl-C now waits until every weight is updated
                     optimizer.apply(layers, updates)
                     interrupts.hold = False
@@ -199,6 +205,9 @@ def fit(
                         cb.on_batch_end(state)
                     if state.stop:
                         break
+                if not all(np.isfinite(p).all() for layer in layers for p in (layer.W, layer.b)):
+                    problem = "the weights are NaN or infinite, changed outside fit's optimiser step (by a callback?),"
+                    _diverged(net, optimizer, f"in epoch {epoch + 1}", problem)
                 if train_metrics:
                     ev = _evaluate_checked(net, X, Y)
                     loss = ev["loss"] + optimizer.penalty(layers)
@@ -260,6 +269,51 @@ def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
     """
     A = net.forward(X)
     return {"loss": net.output_cost(Y), "accuracy": accuracy(A, Y)}
+
+
+_BOUNDED = ("sigmoid", "tanh", "softmax", "step")  # activations with |a| <= 1
+
+
+def _step_bounds(layers, batch_size: int) -> list:
+    """For each layer, what bounds ||X||^2 in :func:`_bounded_step`: a number, or None (measure it)."""
+    plan: list[float | str | None] = []
+    below = None
+    for layer in layers:
+        if below is None:
+            plan.append("data")  # the training batch: at most sum(X**2) over the whole training set
+        elif below in _BOUNDED:
+            plan.append(float(batch_size * layer.n_in))  # |a| <= 1 for every entry
+        else:
+            plan.append(None)
+        below = layer.activation.name
+    return plan
+
+
+def _bounded_step(layers, plan: list, optimizer: SGD, x_squares: float, limit: float) -> bool:
+    """True when a plain SGD step (u = -eta dW, -eta db) surely keeps every weight finite.
+
+    The bound reads only small arrays. A Dense layer's gradients are dW = X^T delta / n and
+    db = mean(delta), so (Cauchy-Schwarz) ||dW|| <= ||X|| ||delta|| and ||db|| <= ||delta||:
+
+        ||u||^2 <= eta^2 (||X||^2 + 1) ||delta||^2
+
+    with ||X||^2 from ``plan`` (:func:`_step_bounds`). Below ``limit`` (1e-8 of the largest
+    float) every |u| and |dW| is far below the spacing of the floats near the largest one,
+    so w + u is finite for every finite w. False (NaN or inf included) leaves the decision
+    to the exact :func:`_step_problem`.
+    """
+    if optimizer.momentum or optimizer.l1 or optimizer.l2:
+        return False
+    total = 0.0
+    for layer, x2 in zip(layers, plan):
+        if x2 is None:
+            x = layer.X.ravel()
+            x2 = float(np.dot(x, x))
+        elif x2 == "data":
+            x2 = x_squares
+        d = layer.delta.ravel()
+        total += (x2 + 1.0) * float(np.dot(d, d))
+    return max(optimizer.lr * optimizer.lr, 1.0) * total < limit
 
 
 # OpenBLAS spreads a dot product of more than 10,000 numbers over several threads, whose
