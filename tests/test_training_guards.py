@@ -185,3 +185,13 @@ def test_huge_inputs_give_a_clear_error_not_inf_or_nan():
     assert np.isfinite(sigmoid_net.predict(X)).all()
     with pytest.raises(ValueError, match="too large for float32"):
         Network([2, 1], rng=0, dtype=np.float32).predict(np.array([[1e300, 0.0]]))
+
+
+def test_weights_poisoned_by_a_callback_stop_training_with_the_truth():
+    class Poison(nnlib.Callback):
+        def on_batch_end(self, state):
+            state.net.layers[0].W[0, 0] = np.inf  # a sigmoid hides it: every delta stays finite
+
+    net = Network([2, 3, 1], rng=0)
+    with pytest.raises(nnlib.TrainingDiverged, match="changed outside fit's optimiser step.*not finite numbers any"):
+        net.fit(X_BLOWUP[:, [0, 0]] * 0 + 1, Y_BLOWUP / 3, epochs=1, callbacks=[Poison()], progress=False)
