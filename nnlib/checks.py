@@ -94,8 +94,17 @@ def sum_of_squares(a: np.ndarray) -> float:
     square (above 1.3e154 in float64): the caller then looks closer, elementwise.
     """
     r = a.ravel()  # a view of a contiguous array
+    total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.dot(r, r))
+        for start in range(0, r.size, DOT_CHUNK):
+            part = r[start : start + DOT_CHUNK]
+            total += float(np.dot(part, part))
+    return total
+
+
+# OpenBLAS spreads a dot product of more than 10,000 numbers over several threads, whose
+# start-up can cost more than the sum itself (milliseconds on a busy machine): stay below that.
+DOT_CHUNK = 8192
 
 
 def first_non_finite(a: np.ndarray) -> tuple[int, ...] | None:

@@ -316,27 +316,17 @@ def _bounded_step(layers, plan: list, optimizer: SGD, x_squares: float, limit: f
     return max(optimizer.lr * optimizer.lr, 1.0) * total < limit
 
 
-# OpenBLAS spreads a dot product of more than 10,000 numbers over several threads, whose
-# start-up costs more than the sum itself (milliseconds on a busy machine): stay below that.
-_DOT_CHUNK = 8192
-
-
 def _step_problem(layers, updates: list[np.ndarray]) -> str | None:
     """What is wrong with adding ``updates`` to the weights, or None when every weight stays finite.
 
-    Fast test: ``u . u`` (dot products of at most 8,192 numbers, no temporary array) is finite
+    Fast test: ``u . u`` (:func:`nnlib.checks.sum_of_squares`, no temporary array) is finite
     only when every ``|u| < sqrt(largest float)`` (1.3e154 in float64, 1.8e19 in
     float32), and so far below the spacing of the floats near the largest one that
     ``w + u`` is finite for every finite ``w``. A NaN or inf makes it NaN or inf.
     Only when it is not finite (the weights are already huge, or broken) does the
     exact elementwise test run.
     """
-    total = 0.0
-    for u in updates:
-        r = u.ravel()
-        for start in range(0, r.size, _DOT_CHUNK):
-            part = r[start : start + _DOT_CHUNK]
-            total += float(np.dot(part, part))
+    total = sum(checks.sum_of_squares(u) for u in updates)
     if math.isfinite(total):
         return None
     params = [p for layer in layers for p in (layer.W, layer.b)]
