@@ -167,19 +167,19 @@ def fit(
     n = X.shape[0]
     history = History()
     state = TrainState(net, optimizer, history, epochs, math.ceil(n / batch_size))
-    state.has_validation, state.train_metrics = validation_data is not None, train_metrics
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
     layers = net.layers
+    state.has_validation, state.train_metrics = validation_data is not None, train_metrics
+    for cb in callbacks:
+        cb.on_train_begin(state)
     # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
     plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
     plan = _step_bounds(layers, batch_size)
     limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
-    for cb in callbacks:
-        cb.on_train_begin(state)
     try:
         # Overflow on the way to divergence is expected and caught below (TrainingDiverged):
         # no pages of RuntimeWarnings before the one clear message.
