@@ -178,7 +178,7 @@ def fit(
         cb.on_train_begin(state)
     # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
     plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
-    plan = _step_bounds(layers, batch_size)
+    plan = _step_bounds(layers, batch_size, x_squares)
     limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
     try:
         # Overflow on the way to divergence is expected and caught below (TrainingDiverged):
@@ -191,7 +191,7 @@ def fit(
                     net.forward(xb)
                     net.backward(yb)
                     updates = optimizer.updates(layers)  # changes nothing yet
-                    if not (plain and _bounded_step(layers, plan, optimizer, x_squares, limit)):
+                    if not (plain and _bounded_step(plan, optimizer, limit)):
                         problem = _step_problem(layers, updates)
                         if problem:
                             _diverged(net, optimizer, f"at epoch {epoch + 1}, batch {state.batch + 1}", problem)
@@ -274,22 +274,26 @@ def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
 _BOUNDED = ("sigmoid", "tanh", "softmax", "step")  # activations with |a| <= 1
 
 
-def _step_bounds(layers, batch_size: int) -> list:
-    """For each layer, what bounds ||X||^2 in :func:`_bounded_step`: a number, or None (measure it)."""
-    plan: list[float | str | None] = []
+def _step_bounds(layers, batch_size: int, x_squares: float) -> list[tuple]:
+    """For each layer, what bounds ||X||^2 in :func:`_bounded_step`: a number, or None (measure it).
+
+    The first layer sees a batch of the training set: at most ``x_squares``, sum(X**2) over
+    all of it. Below a bounded activation (|a| <= 1) it is at most the number of entries.
+    """
+    plan: list[tuple] = []
     below = None
     for layer in layers:
         if below is None:
-            plan.append("data")  # the training batch: at most sum(X**2) over the whole training set
+            plan.append((layer, x_squares))
         elif below in _BOUNDED:
-            plan.append(float(batch_size * layer.n_in))  # |a| <= 1 for every entry
+            plan.append((layer, float(batch_size * layer.n_in)))
         else:
-            plan.append(None)
+            plan.append((layer, None))
         below = layer.activation.name
     return plan
 
 
-def _bounded_step(layers, plan: list, optimizer: SGD, x_squares: float, limit: float) -> bool:
+def _bounded_step(plan: list[tuple], optimizer: SGD, limit: float) -> bool:
     """True when a plain SGD step (u = -eta dW, -eta db) surely keeps every weight finite.
 
     The bound reads only small arrays. A Dense layer's gradients are dW = X^T delta / n and
@@ -305,15 +309,11 @@ def _bounded_step(layers, plan: list, optimizer: SGD, x_squares: float, limit: f
     if optimizer.momentum or optimizer.l1 or optimizer.l2:
         return False
     total = 0.0
-    for layer, x2 in zip(layers, plan):
+    for layer, x2 in plan:
         if x2 is None:
-            x = layer.X.ravel()
-            x2 = float(np.dot(x, x))
-        elif x2 == "data":
-            x2 = x_squares
-        d = layer.delta.ravel()
-        total += (x2 + 1.0) * float(np.dot(d, d))
-    return max(optimizer.lr * optimizer.lr, 1.0) * total < limit
+            x2 = np.vdot(layer.X, layer.X)  # the sum of squares of every entry
+        total += (x2 + 1.0) * np.vdot(layer.delta, layer.delta)
+    return bool(max(optimizer.lr * optimizer.lr, 1.0) * total < limit)
 
 
 def _step_problem(layers, updates: list[np.ndarray]) -> str | None:
