@@ -11,6 +11,7 @@ One module per concept, in the order the book introduces them:
   regularisation, ``fit``, its ``History`` and callbacks such as early stopping
 - :mod:`nnlib.gradcheck`: numerical gradients to check backprop
 - :mod:`nnlib.io`: saving and loading networks (plain arrays, no pickle)
+- :mod:`nnlib.checks`: the one format of every argument error (who, what was expected, what was given)
 
 These core modules import only numpy and the standard library. Four layers build on
 them, each a folder (see CONTRIBUTING.md):
@@ -26,8 +27,8 @@ every random function takes an explicit ``rng`` (a numpy Generator or a seed).
 
 from .activations import ACTIVATIONS, get_activation
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
-from .gradcheck import check_gradients, numerical_gradient
-from .io import load, save
+from .gradcheck import GradientCheckWarning, UnsuitablePoint, check_gradients, numerical_gradient
+from .io import NetworkFileError, load, save
 from .layers import Dense
 from .losses import LOSSES, get_loss
 from .metrics import accuracy
@@ -45,12 +46,15 @@ __all__ = [
     "Callback",
     "Dense",
     "EarlyStopping",
+    "GradientCheckWarning",
     "History",
     "LambdaCallback",
     "Network",
+    "NetworkFileError",
     "Neuron",
     "TrainState",
     "TrainingDiverged",
+    "UnsuitablePoint",
     "accuracy",
     "check_gradients",
     "fit",

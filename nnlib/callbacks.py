@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .optimizers import SGD
 
 
@@ -65,6 +67,8 @@ class TrainState:
     batch: int = 0
     step: int = 0
     stop: bool = False
+    has_validation: bool = False  # fit got validation_data: History will have val_loss, val_accuracy
+    train_metrics: bool = True  # History will have loss and accuracy
 
 
 class Callback:
@@ -83,6 +87,8 @@ class LambdaCallback(Callback):
     """Wrap a plain function ``f(state)`` as an end-of-epoch callback."""
 
     def __init__(self, on_epoch_end: Callable[[TrainState], None]) -> None:
+        if not callable(on_epoch_end):
+            raise TypeError(f"LambdaCallback: on_epoch_end must be a function f(state), got {on_epoch_end!r}")
         self._f = on_epoch_end
 
     def on_epoch_end(self, state: TrainState) -> None:
@@ -93,11 +99,24 @@ class EarlyStopping(Callback):
     """Stop when the validation loss has not improved for ``patience`` epochs,
     and put back the weights of the best epoch."""
 
+    MONITORS = ("loss", "val_loss")
+
     def __init__(self, patience: int = 5, monitor: str = "val_loss") -> None:
-        self.patience, self.monitor = patience, monitor
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
+            raise ValueError(f"EarlyStopping: patience must be a positive integer (epochs), got {patience!r}")
+        if not isinstance(monitor, str) or monitor not in self.MONITORS:
+            raise ValueError(f"EarlyStopping: monitor must be one of {', '.join(self.MONITORS)}, got {monitor!r}")
+        self.patience, self.monitor = int(patience), monitor
         self.best = math.inf
         self.best_epoch = -1
         self._best_params = None
+
+    def on_train_begin(self, state: TrainState) -> None:
+        """Refuse to start when History will not have the monitored number."""
+        if self.monitor == "val_loss" and not state.has_validation:
+            raise ValueError("EarlyStopping(monitor='val_loss') needs fit(..., validation_data=(X_val, Y_val))")
+        if self.monitor == "loss" and not state.train_metrics:
+            raise ValueError("EarlyStopping(monitor='loss') needs fit(..., train_metrics=True)")
 
     def on_epoch_end(self, state: TrainState) -> None:
         value = state.history[self.monitor][-1]

@@ -25,13 +25,23 @@ import numpy as np
 from .lookup import lookup
 
 
-def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """Turn a seed (or None) into a Generator; pass a Generator through unchanged."""
+def as_rng(rng: np.random.Generator | int | None, who: str = "") -> np.random.Generator:
+    """Turn a seed (or None) into a Generator; pass a Generator through unchanged.
+
+    A seed is an integer >= 0. ``who`` names the caller in the error message.
+    """
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
+    if rng is None:
+        return np.random.default_rng()
+    prefix = f"{who}: " if who else ""
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)):
+        raise TypeError(
+            f"{prefix}rng must be a numpy Generator, an int seed >= 0 or None, got {rng!r} ({type(rng).__name__})"
+        )
+    if rng < 0:
+        raise ValueError(f"{prefix}rng must be a numpy Generator, an int seed >= 0 or None, got {rng!r}")
+    return np.random.default_rng(int(rng))
 
 
 def gaussian(n_in: int, n_out: int, rng=None, dtype=np.float64) -> np.ndarray:

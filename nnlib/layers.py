@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
 from .activations import Activation, get_activation
 from .initializers import as_rng, get_initializer
 
@@ -40,13 +41,29 @@ class Dense:
         dtype=np.float64,
     ) -> None:
         for name, v in (("n_in", n_in), ("n_out", n_out)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            if not isinstance(v, (int, np.integer)) or isinstance(v, (bool, np.bool_)) or v < 1:
                 raise ValueError(f"Dense layer needs a positive integer {name}, got {v!r}")
         self.n_in, self.n_out = int(n_in), int(n_out)
-        self.activation = get_activation(activation)
-        self.dtype = np.dtype(dtype)
-        rng = as_rng(rng)
-        self.W = get_initializer(init)(self.n_in, self.n_out, rng, self.dtype)
+        try:
+            self.activation = get_activation(activation)
+            initializer = get_initializer(init)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Dense({self.n_in} -> {self.n_out}): {e}") from None
+        self.dtype = checks.float_dtype(dtype, "dtype", f"Dense({self.n_in} -> {self.n_out})")
+        rng = as_rng(rng, f"Dense({self.n_in} -> {self.n_out})")
+        try:
+            W = np.asarray(initializer(self.n_in, self.n_out, rng, self.dtype))
+        except Exception as e:  # a function given as init, failing
+            raise ValueError(
+                f"Dense({self.n_in} -> {self.n_out}): init {init!r} must be a function (n_in, n_out, rng, dtype) "
+                f"returning the weights; calling it raised {type(e).__name__}: {e}"
+            ) from e
+        if W.shape != (self.n_in, self.n_out) or W.dtype.kind not in "biuf" or not np.isfinite(W).all():
+            raise ValueError(
+                f"Dense({self.n_in} -> {self.n_out}): the initializer {init!r} must return finite numbers of shape "
+                f"({self.n_in}, {self.n_out}), got an array of shape {W.shape} and dtype {W.dtype}"
+            )
+        self.W = W.astype(self.dtype, copy=False)
         if init == "gaussian":
             self.b = rng.standard_normal(self.n_out).astype(self.dtype)
         else:
@@ -69,8 +86,8 @@ class Dense:
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Z = X W + b, A = sigma(Z); keeps X, Z and A for :meth:`backward`."""
-        if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"{self!r} expected input with {self.n_in} features, got array of shape {X.shape}")
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ValueError(f"{self!r} expected input with {self.n_in} features, got {checks.shape_of(X)}")
         self.X = X
         if X.shape[0] * self.n_in * self.n_out < _BIG_PRODUCT:
             Z = X @ self.W  # (n, n_out)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 
 def _threshold(output_activation: str) -> float:
     return 0.0 if output_activation in ("tanh", "identity") else 0.5
@@ -27,6 +29,12 @@ def accuracy(A: np.ndarray, Y: np.ndarray) -> float:
     labels may be 0/1 (threshold 0.5) or -1/+1 (threshold 0), and ``A`` is compared
     with the same threshold. Targets that are not class labels (regression) give NaN.
     """
+    A, Y = checks.array(A, "A", "accuracy"), checks.array(Y, "Y", "accuracy")
+    if A.ndim != 2 or A.shape != Y.shape or A.shape[0] == 0:
+        raise ValueError(
+            f"accuracy expected outputs A and targets Y of the same shape (n_samples, n_outputs) with "
+            f"n_samples >= 1, got A of shape {A.shape} and Y of shape {Y.shape}"
+        )
     if A.shape[1] == 1:
         y = Y[:, 0]
         labels = np.unique(y)

@@ -18,15 +18,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import checks
 from .activations import Activation, get_activation
 from .callbacks import History
-from .initializers import as_rng
+from .initializers import as_rng, get_initializer
 from .layers import Dense
 from .losses import Loss, get_loss
 from .metrics import accuracy, classes
 from .training import fit
 
 _DEFAULT_OUTPUT = {"categorical_cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
+
+
+def _named(get, value, name: str):
+    """``get(value)`` (a lookup by name), with any error naming the argument of :class:`Network`."""
+    try:
+        return get(value)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"Network: {name}: {e}") from None
 
 
 class Network:
@@ -61,28 +70,41 @@ class Network:
         rng: np.random.Generator | int | None = None,
         dtype=np.float64,
     ) -> None:
+        if (
+            isinstance(sizes, (str, bytes))
+            or not isinstance(sizes, (Sequence, np.ndarray))
+            or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)
+        ):
+            hint = f" (for several sizes pass one list: Network([{sizes}, ...]))" if isinstance(sizes, int) else ""
+            raise TypeError(
+                f"Network: sizes must be a list of layer sizes such as [2, 4, 1], got {checks.shown(sizes)}{hint}"
+            )
         sizes = list(sizes)
         if len(sizes) < 2:
-            raise ValueError(f"a network needs at least an input and an output size, got sizes={sizes}")
+            raise ValueError(f"Network: a network needs at least an input and an output size, got sizes={sizes}")
         for i, s in enumerate(sizes):
-            if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 1:
+            if not isinstance(s, (int, np.integer)) or isinstance(s, (bool, np.bool_)) or s < 1:
                 raise ValueError(
-                    f"sizes[{i}] must be a positive integer (neurons in layer {i}), got {s!r} in sizes={sizes}"
+                    f"Network: sizes[{i}] must be a positive integer (neurons in layer {i}), got {s!r} in sizes={sizes}"
                 )
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = checks.float_dtype(dtype, "dtype", "Network")
         self.sizes = [int(s) for s in sizes]
-        self.loss = get_loss(loss)
-        hidden = get_activation(activation)
-        out = get_activation(
-            output_activation if output_activation is not None else _DEFAULT_OUTPUT.get(self.loss.name, hidden.name)
+        n_params = sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+        if n_params * self.dtype.itemsize >= 2**62:
+            raise ValueError(f"Network: sizes={self.sizes} would need {n_params} weights, more than memory can hold")
+        self.loss = _named(get_loss, loss, "loss")
+        hidden = _named(get_activation, activation, "activation")
+        out = _named(
+            get_activation,
+            output_activation if output_activation is not None else _DEFAULT_OUTPUT.get(self.loss.name, hidden.name),
+            "output_activation",
         )
+        _named(get_initializer, init, "init")
         self.init = init
-        rng = as_rng(rng)
+        rng = as_rng(rng, "Network")
         self.layers = [
             Dense(n_in, n_out, hidden if i < len(sizes) - 2 else out, init, rng, self.dtype)
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
+            for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]))
         ]
 
     # --- description ---------------------------------------------------------
@@ -111,60 +133,107 @@ class Network:
         return [p.copy() for layer in self.layers for p in (layer.W, layer.b)]
 
     def set_params(self, params: Sequence[np.ndarray]) -> None:
-        """Load parameters as returned by :meth:`get_params` (shapes are checked)."""
+        """Load parameters as returned by :meth:`get_params`, copying them into the layers.
+
+        Every array is checked before any is copied (its shape, and that it holds finite
+        numbers), so a refused call changes nothing.
+        """
+        if isinstance(params, (str, bytes, np.ndarray)) or not isinstance(params, Sequence):
+            raise TypeError(
+                f"{self!r}.set_params expected a list of arrays [W0, b0, W1, b1, ...] as returned by "
+                f"get_params(), got {checks.shown(params)}"
+            )
         params = list(params)
         if len(params) != 2 * len(self.layers):
-            raise ValueError(f"{self!r} has {2 * len(self.layers)} parameter arrays, got {len(params)}")
+            raise ValueError(
+                f"{self!r}.set_params expected {2 * len(self.layers)} arrays [W0, b0, W1, b1, ...], got {len(params)}"
+            )
+        new = []
         for i, layer in enumerate(self.layers):
-            for name, new in (("W", params[2 * i]), ("b", params[2 * i + 1])):
+            for name, value in (("W", params[2 * i]), ("b", params[2 * i + 1])):
                 old = getattr(layer, name)
-                new = np.asarray(new)
-                if new.shape != old.shape:
-                    raise ValueError(f"layer {i} ({layer!r}) expected {name} of shape {old.shape}, got {new.shape}")
-                old[...] = new
+                who = f"{self!r}.set_params: {name}{i} (layer {i}, {layer!r})"
+                arr = checks.array(value, f"{name}{i}", f"{self!r}.set_params")
+                if arr.shape != old.shape:
+                    raise ValueError(f"{who} must have shape {old.shape}, got {arr.shape}")
+                with np.errstate(over="ignore"):
+                    cast = arr.astype(self.dtype, copy=False)  # float64 -> float32 may overflow to inf
+                bad = checks.first_non_finite(cast)
+                if bad is not None:
+                    raise ValueError(
+                        f"{who} must hold finite numbers ({self.dtype.name}), got {arr[bad].item()!r} at {bad}"
+                    )
+                new.append((old, cast))
+        for old, arr in new:
+            old[...] = arr
 
     # --- input checks ----------------------------------------------------------
-    def check_inputs(self, X, name: str = "X") -> np.ndarray:
-        """Return ``X`` as a 2-D float array of this network's dtype, or raise a clear error."""
-        X = np.asarray(X)
-        if X.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
+    def check_inputs(self, X, name: str = "X", allow_empty: bool = False) -> np.ndarray:
+        """Return ``X`` as a 2-D float array of this network's dtype, or raise a clear error.
+
+        ``X`` must have shape ``(n_samples, n_inputs)`` (a 1-D array is one column when the
+        network has one input), hold finite numbers that fit the dtype, and have at least
+        one row unless ``allow_empty``.
+        """
+        return self._check_inputs(X, name, allow_empty)[0]
+
+    def _check_inputs(self, X, name: str, allow_empty: bool) -> tuple[np.ndarray, float]:
+        """:meth:`check_inputs`, and ``sum(X**2)`` from the same pass over X (fit bounds its steps with it)."""
+        X = checks.array(X, name, repr(self))
         if X.ndim == 1 and self.sizes[0] == 1:
             X = X[:, None]
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"{self!r} expected {name} of shape (n_samples, {self.sizes[0]}), got array of shape {X.shape}"
             )
-        X = np.ascontiguousarray(X, dtype=self.dtype)
-        # A NaN or inf anywhere makes the sum NaN or inf: one pass over X that allocates
-        # nothing (twice as fast as isfinite(X) on MNIST). Only then look closer (the
-        # sum of huge finite numbers can also overflow).
+        if X.shape[0] == 0 and not allow_empty:
+            raise ValueError(f"{self!r} expected {name} with at least one row (example), got array of shape {X.shape}")
         with np.errstate(over="ignore"):
-            total = X.sum()
-        if not np.isfinite(total) and not np.isfinite(X).all():
-            bad = np.argwhere(~np.isfinite(X))[0]
-            raise ValueError(
-                f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: {X[bad[0], bad[1]]})"
-            )
-        return X
+            out = np.ascontiguousarray(X, dtype=self.dtype)  # float64 -> float32 may overflow to inf
+        # One pass over X that allocates nothing: a NaN or inf makes the sum of squares NaN or inf
+        # (so can a huge finite value; only then look closer).
+        squares = checks.sum_of_squares(out)
+        if not np.isfinite(squares):
+            self._finite(X, out, name)
+        return out, squares
 
     def check_targets(self, Y, n_samples: int, name: str = "Y") -> np.ndarray:
-        """Return targets of shape ``(n_samples, n_outputs)``, or raise a clear error."""
-        Y = np.asarray(Y)
-        if Y.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must hold numbers, got dtype {Y.dtype}")
+        """Return targets of shape ``(n_samples, n_outputs)``, or raise a clear error.
+
+        Besides the shape, the targets must be finite and suit the loss
+        (:meth:`nnlib.losses.Loss.check_targets`): probabilities for binary
+        cross-entropy, rows that are probability distributions for categorical cross-entropy.
+        """
+        Y = checks.array(Y, name, repr(self))
         if Y.ndim == 1 and self.sizes[-1] == 1:
             Y = Y[:, None]
         if Y.ndim != 2 or Y.shape != (n_samples, self.sizes[-1]):
             hint = " (for class labels use nnlib.data.one_hot(labels, n_classes))" if Y.ndim == 1 else ""
             raise ValueError(
                 f"{self!r} has {self.sizes[-1]} outputs, so {name} must have shape "
-                f"({n_samples}, {self.sizes[-1]}), got {Y.shape}{hint}"
+                f"({n_samples}, {self.sizes[-1]}), got {Y.shape} (one row per example of X){hint}"
             )
-        Y = np.ascontiguousarray(Y, dtype=self.dtype)
-        if not np.isfinite(Y).all():
-            raise ValueError(f"{name} contains NaN or inf")
+        with np.errstate(over="ignore"):
+            out = np.ascontiguousarray(Y, dtype=self.dtype)  # float64 -> float32 may overflow to inf
+        Y = self._finite(Y, out, name)
+        self.loss.check_targets(Y, f"{self!r}: {name}")
         return Y
+
+    def _finite(self, A: np.ndarray, out: np.ndarray, name: str) -> np.ndarray:
+        """``out``, ``A`` converted to the network's dtype, after checking every value is finite."""
+        bad = checks.first_non_finite(out)
+        if bad is not None:
+            value = A[bad]
+            if np.isfinite(value):
+                raise ValueError(
+                    f"{self!r}: {name} has a value too large for {self.dtype.name} "
+                    f"(row {bad[0]}, column {bad[1]}: {value.item()!r})"
+                )
+            raise ValueError(
+                f"{self!r}: {name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}: "
+                f"{A[bad[0], bad[1]]}); it must hold finite numbers"
+            )
+        return out
 
     # --- forward and backward --------------------------------------------------
     def forward(self, X: np.ndarray) -> np.ndarray:
@@ -179,12 +248,16 @@ class Network:
         return A
 
     def backward(self, Y: np.ndarray) -> None:
-        """Backpropagate from the last :meth:`forward`; fills ``layer.dW`` and ``layer.db``."""
+        """Backpropagate from the last :meth:`forward`; fills ``layer.dW`` and ``layer.db``.
+
+        ``Y`` must be a checked target array (see :meth:`check_targets`) for the batch of
+        the last forward pass.
+        """
         out = self.layers[-1]
-        if out.A.shape[0] != Y.shape[0]:
+        if not isinstance(Y, np.ndarray) or Y.shape != out.A.shape:
             raise ValueError(
-                f"Network.backward expected targets for the {out.A.shape[0]} examples of the last forward "
-                f"pass, got array of shape {Y.shape} (call net.forward(X) first, with the same batch)"
+                f"{self!r}.backward expected targets of shape {out.A.shape}, one row per example of the last "
+                f"forward pass, got {checks.shape_of(Y)} (call net.forward(X) first, with the same batch)"
             )
         delta = self.loss.output_delta(out.activation, out.Z, out.A, Y)  # BP1
         for l in range(len(self.layers) - 1, -1, -1):
@@ -193,34 +266,81 @@ class Network:
                 below = self.layers[l - 1]
                 delta = below.activation.backward(below.Z, below.A, grad_a)  # BP2
 
+    def output_cost(self, Y: np.ndarray) -> float:
+        """The mean loss of the last :meth:`forward` against checked targets ``Y``.
+
+        With the loss's paired output activation (sigmoid and binary cross-entropy,
+        softmax and categorical cross-entropy) it is computed from ``z^L``, exactly
+        even where an output has saturated to 0 or 1
+        (:meth:`nnlib.losses.Loss.output_value`).
+        """
+        out = self.layers[-1]
+        return self.loss.output_value(out.activation, out.Z, out.A, Y)
+
     def gradients(self, X, Y) -> list[np.ndarray]:
         """dC/dW0, dC/db0, dC/dW1, ... of the mean loss over the batch (X, Y)."""
         X = self.check_inputs(X)
         Y = self.check_targets(Y, X.shape[0])
-        self.forward(X)
-        self.backward(Y)
-        return [g.copy() for layer in self.layers for g in (layer.dW, layer.db)]
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
+            self.forward(X)
+            self.backward(Y)
+        grads = [g.copy() for layer in self.layers for g in (layer.dW, layer.db)]
+        for i, g in enumerate(grads):
+            if checks.first_non_finite(g) is not None:
+                kind = "dC/dW" if i % 2 == 0 else "dC/db"
+                raise self._overflow(X, f"the gradient {kind}{i // 2}", Y)
+        return grads
 
     # --- using a trained network -------------------------------------------------
     def predict(self, X) -> np.ndarray:
-        """Network output for raw input ``X`` of shape ``(n_samples, n_inputs)``."""
-        return self.forward(self.check_inputs(X))
+        """Network output for raw input ``X`` of shape ``(n_samples, n_inputs)``.
+
+        ``X`` may have no rows (the output then has none either). Inputs so large that
+        the computation overflows raise ``ValueError`` instead of returning inf or NaN.
+        """
+        X = self.check_inputs(X, allow_empty=True)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
+            A = self.forward(X)
+        if checks.first_non_finite(A) is not None:
+            raise self._overflow(X, "the output")
+        return A
 
     def classify(self, X) -> np.ndarray:
         """Predicted class per example: argmax of the outputs, or output > threshold for one output."""
         return classes(self.predict(X), self.layers[-1].activation.name)
 
     def loss_value(self, X, Y) -> float:
-        """Mean loss over (X, Y)."""
+        """Mean loss over (X, Y), at least one example."""
         X = self.check_inputs(X)
-        return self.loss(self.forward(X), self.check_targets(Y, X.shape[0]))
+        Y = self.check_targets(Y, X.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
+            self.forward(X)
+            cost = self.output_cost(Y)
+        if not np.isfinite(cost):
+            raise self._overflow(X, "the loss", Y)
+        return cost
 
     def evaluate(self, X, Y) -> dict[str, float]:
         """``{"loss": ..., "accuracy": ...}`` on (X, Y). Accuracy is NaN for regression targets."""
         X = self.check_inputs(X)
         Y = self.check_targets(Y, X.shape[0])
-        A = self.forward(X)
-        return {"loss": self.loss(A, Y), "accuracy": accuracy(A, Y)}
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
+            A = self.forward(X)
+            cost = self.output_cost(Y)
+        if not np.isfinite(cost):
+            raise self._overflow(X, "the loss", Y)
+        return {"loss": cost, "accuracy": accuracy(A, Y)}
+
+    def _overflow(self, X: np.ndarray, what: str, Y: np.ndarray | None = None) -> ValueError:
+        """The error for a computation that overflowed although X, Y and the weights are finite."""
+        big_w = max(float(np.abs(p).max()) for layer in self.layers for p in (layer.W, layer.b))
+        big_x = float(np.abs(X).max()) if X.size else 0.0
+        big_y = f"largest |Y| = {float(np.abs(Y).max()):.3g}, " if Y is not None and Y.size else ""
+        return ValueError(
+            f"{self!r}: {what} is NaN or infinite: the numbers overflowed {self.dtype.name} "
+            f"(largest |X| = {big_x:.3g}, {big_y}largest |weight| = {big_w:.3g}). Scale the inputs X"
+            f"{' and targets Y' if big_y else ''} to values of order 1."
+        )
 
     def fit(self, X, Y, **kwargs) -> History:
         """Train with :func:`nnlib.training.fit`; returns its :class:`~nnlib.callbacks.History`."""

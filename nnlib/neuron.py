@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import checks
 from .activations import Activation, get_activation
 
 
@@ -30,21 +31,36 @@ class Neuron:
     _act: Activation = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.w = np.asarray(self.w, dtype=float)
-        if self.w.ndim != 1:
-            raise ValueError(f"Neuron weights must be a 1-D vector, got shape {self.w.shape}")
-        self.b = float(self.b)
-        self._act = get_activation(self.activation)
+        w = checks.array(self.w, "w", "Neuron")
+        if w.ndim != 1 or w.size == 0:
+            raise ValueError(f"Neuron weights w must be a 1-D vector of at least one number, got shape {w.shape}")
+        if checks.first_non_finite(w.astype(float)) is not None:
+            raise ValueError(f"Neuron weights w must be finite numbers, got {w.tolist()}")
+        self.w = w.astype(float)
+        self.b = checks.number(self.b, "bias b", "Neuron")
+        try:
+            self._act = get_activation(self.activation)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Neuron: {e}") from None
 
     def weighted_input(self, x: np.ndarray) -> np.ndarray:
         """z = w . x + b, for one input ``(n_inputs,)`` or a batch ``(n_samples, n_inputs)``."""
-        x = np.asarray(x, dtype=float)
-        if x.shape[-1] != self.w.shape[0]:
+        x = checks.array(x, "x", "Neuron").astype(float)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.w.shape[0]:
             raise ValueError(
                 f"Neuron with {self.w.shape[0]} weights expected input with {self.w.shape[0]} features, "
                 f"got array of shape {x.shape}"
             )
-        return x @ self.w + self.b
+        if checks.first_non_finite(x) is not None:
+            raise ValueError(f"Neuron: the input x contains NaN or inf: {x.tolist()}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = x @ self.w + self.b
+        if checks.first_non_finite(np.asarray(z)) is not None:
+            raise ValueError(
+                f"Neuron: z = w . x + b overflowed (largest |x| = {np.abs(x).max():.3g}, "
+                f"largest |w| = {np.abs(self.w).max():.3g}); scale the inputs to values of order 1"
+            )
+        return z
 
     def __call__(self, x: np.ndarray):
         """a = sigma(z); a float for one input, an array of shape (n_samples,) for a batch."""

@@ -23,13 +23,12 @@ import numpy as np
 
 
 def _check_rate(name: str, value: float, allow_zero: bool) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"SGD: {name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         need = "a non-negative" if allow_zero else "a positive"
-        raise ValueError(f"{name} must be {need} finite number, got {value!r}")
+        raise ValueError(f"SGD: {name} must be {need} finite number, got {value!r}")
     return value
 
 
@@ -45,6 +44,12 @@ class SGD:
         Momentum coefficient mu in [0, 1); 0 is plain SGD.
     l1, l2 : float
         Regularisation strengths (>= 0).
+
+    A step has two halves: :meth:`updates` computes how far each parameter moves
+    and changes nothing; :meth:`apply` adds those moves to the weights (and keeps
+    the new velocity), which cannot fail half-way. :meth:`step` does both;
+    :func:`nnlib.fit` checks the updates in between, so that weights never turn
+    NaN or infinite.
     """
 
     lr: float = 0.1
@@ -59,7 +64,7 @@ class SGD:
         self.l2 = _check_rate("l2", self.l2, allow_zero=True)
         self.momentum = _check_rate("momentum", self.momentum, allow_zero=True)
         if self.momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {self.momentum!r}")
 
     def penalty(self, layers: Sequence) -> float:
         """The regularisation term added to the cost."""
@@ -67,30 +72,44 @@ class SGD:
             return 0.0
         return float(sum(self.l1 * np.abs(L.W).sum() + 0.5 * self.l2 * (L.W**2).sum() for L in layers))
 
-    def step(self, layers: Sequence) -> None:
-        """Update every layer's ``W`` and ``b`` in place from its ``dW`` and ``db``."""
+    def updates(self, layers: Sequence) -> list[np.ndarray]:
+        """The change of every parameter, ``[uW0, ub0, uW1, ub1, ...]``, from each layer's ``dW``, ``db``.
+
+        ``w <- w + u`` is the step: ``u = -eta dC/dw`` (plus the regularisation
+        terms), or with momentum the new velocity ``u = mu v - eta dC/dw``.
+        Nothing is changed, not even ``dW``: :meth:`apply` makes the step.
+        """
         lr = self.lr
-        if self.l1 or self.l2:
-            for L in layers:
-                if self.l2:
-                    L.dW += self.l2 * L.W
+        out: list[np.ndarray] = []
+        append = out.append
+        for L in layers:
+            if self.l1 or self.l2:
+                grad = L.dW + self.l2 * L.W if self.l2 else L.dW.copy()  # dC/dW + l2 w
                 if self.l1:
-                    L.dW += self.l1 * np.sign(L.W)
-        if not self.momentum:
-            for L in layers:
-                L.W -= lr * L.dW
-                L.b -= lr * L.db
-            return
-        if len(self._velocity) != 2 * len(layers):
-            self._velocity = [np.zeros_like(p) for L in layers for p in (L.W, L.b)]
+                    grad += self.l1 * np.sign(L.W)  # + l1 sign(w)
+                grad *= -lr
+                uW = grad
+            else:
+                uW = L.dW * -lr  # (n_in, n_out)
+            append(uW)
+            append(L.db * -lr)
+        if self.momentum:
+            velocity = self._velocity if len(self._velocity) == len(out) else [np.zeros_like(u) for u in out]
+            for u, v in zip(out, velocity):
+                u += self.momentum * v  # mu v - eta dC/dw
+        return out
+
+    def apply(self, layers: Sequence, updates: Sequence[np.ndarray]) -> None:
+        """Add :meth:`updates` to every ``W`` and ``b`` in place; with momentum, keep them as the velocity."""
         for i, L in enumerate(layers):
-            vW, vb = self._velocity[2 * i], self._velocity[2 * i + 1]
-            vW *= self.momentum
-            vW -= lr * L.dW
-            vb *= self.momentum
-            vb -= lr * L.db
-            L.W += vW
-            L.b += vb
+            L.W += updates[2 * i]
+            L.b += updates[2 * i + 1]
+        if self.momentum:
+            self._velocity = list(updates)
+
+    def step(self, layers: Sequence) -> None:
+        """One step: update every layer's ``W`` and ``b`` in place from its ``dW`` and ``db``."""
+        self.apply(layers, self.updates(layers))
 
     def reset(self) -> None:
         """Forget the momentum (after the network was re-initialised)."""

@@ -9,21 +9,33 @@ batch, runs forward, backward and one optimiser step::
         for batch in split(order, batch_size):
             net.forward(X[batch]); net.backward(Y[batch]); optimizer.step(net.layers)
 
-:func:`~nnlib.training.fit` does exactly that, records a per-epoch :class:`History`, calls
-your callbacks after every batch and every epoch, and stops with
-:class:`TrainingDiverged` if the loss stops being a finite number, keeping
-the last finite weights.
+:func:`~nnlib.training.fit` does exactly that, records a per-epoch :class:`History` and calls
+your callbacks after every batch and every epoch. It also guards the weights:
+
+* every argument is checked before any work, so a refused call changes nothing;
+* before each step is applied, fit checks that it keeps every weight finite.
+  If not, it stops with :class:`TrainingDiverged` and the network keeps the
+  weights of its last completed step (all finite). A loss that is no longer a
+  finite number stops training the same way;
+* an interrupted fit (an exception, or Ctrl-C, which waits until the weight
+  update under way is complete) leaves the weights of the last completed step,
+  never half of one.
 """
 
 from __future__ import annotations
 
 import math
+import signal
+import threading
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
+from . import checks
 from .callbacks import Callback, History, LambdaCallback, TrainState
 from .initializers import as_rng
+from .layers import Dense
 from .metrics import accuracy
 from .optimizers import SGD
 
@@ -33,21 +45,52 @@ class TrainingDiverged(FloatingPointError):
 
 
 def _as_callbacks(callbacks) -> list[Callback]:
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        one = isinstance(callbacks, Callback) or callable(callbacks)
+        raise TypeError(
+            f"fit: callbacks must be a list of Callback objects or functions f(state), got "
+            f"{checks.shown(callbacks)}" + (" (for one callback write callbacks=[...])" if one else "")
+        )
     out = []
-    for cb in callbacks or ():
+    for i, cb in enumerate(callbacks):
         if isinstance(cb, Callback):
             out.append(cb)
         elif callable(cb):
             out.append(LambdaCallback(cb))
         else:
-            raise TypeError(f"callbacks must be Callback objects or functions f(state), got {cb!r}")
+            raise TypeError(
+                f"fit: callbacks[{i}] must be a Callback object or a function f(state), got {checks.shown(cb)}"
+            )
     return out
 
 
 def _check_positive_int(name: str, value) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return checks.positive_int(value, name, "fit")
+
+
+def _check_optimizer(optimizer, lr) -> SGD:
+    if optimizer is None:
+        return SGD(lr=0.1 if lr is None else lr)
+    if lr is not None:
+        raise ValueError("fit: give either lr or optimizer, not both")
+    if isinstance(optimizer, type) or not all(
+        callable(getattr(optimizer, m, None)) for m in ("updates", "apply", "penalty")
+    ):
+        raise TypeError(f"fit: optimizer must be an optimiser such as nnlib.SGD(lr=0.5), got {checks.shown(optimizer)}")
+    return optimizer
+
+
+def _check_weights(net) -> None:
+    for i, layer in enumerate(net.layers):
+        for name in ("W", "b"):
+            bad = checks.first_non_finite(getattr(layer, name))
+            if bad is not None:
+                raise ValueError(
+                    f"fit: {net!r} has NaN or inf in {name}{i} at {bad} before training; give it finite weights "
+                    f"(set_params) or build a new network"
+                )
 
 
 def fit(
@@ -100,21 +143,27 @@ def fit(
     rng : Generator or int
         Source of the shuffling order; the same seed gives the same run.
     """
+    # Every argument is checked before any work: a refused call changes nothing.
+    if not all(hasattr(net, a) for a in ("layers", "_check_inputs", "check_targets", "output_cost")):
+        raise TypeError(f"fit: net must be an nnlib Network, got {checks.shown(net)}")
     epochs = _check_positive_int("epochs", epochs)
     batch_size = _check_positive_int("batch_size", batch_size)
-    if optimizer is None:
-        optimizer = SGD(lr=0.1 if lr is None else lr)
-    elif lr is not None:
-        raise ValueError("give either lr or optimizer, not both")
-    X = net.check_inputs(X, "X")
+    optimizer = _check_optimizer(optimizer, lr)
+    progress = checks.boolean(progress, "progress", "fit")
+    shuffle = checks.boolean(shuffle, "shuffle", "fit")
+    train_metrics = checks.boolean(train_metrics, "train_metrics", "fit")
+    X, x_squares = net._check_inputs(X, "X", False)  # and sum(X**2), which bounds every step below
     Y = net.check_targets(Y, X.shape[0], "Y")
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)):
+            raise TypeError(f"fit: validation_data must be a pair (X_val, Y_val), got {checks.shown(validation_data)}")
         if len(validation_data) != 2:
-            raise ValueError("validation_data must be a pair (X_val, Y_val)")
+            raise ValueError(f"fit: validation_data must be a pair (X_val, Y_val), got {len(validation_data)} items")
         Xv = net.check_inputs(validation_data[0], "X_val")
         Yv = net.check_targets(validation_data[1], Xv.shape[0], "Y_val")
-    rng = as_rng(rng)
+    rng = as_rng(rng, "fit")
     callbacks = _as_callbacks(callbacks)
+    _check_weights(net)
     n = X.shape[0]
     history = History()
     state = TrainState(net, optimizer, history, epochs, math.ceil(n / batch_size))
@@ -124,38 +173,53 @@ def fit(
 
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
     layers = net.layers
+    state.has_validation, state.train_metrics = validation_data is not None, train_metrics
     for cb in callbacks:
         cb.on_train_begin(state)
+    # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
+    plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
+    plan = _step_bounds(layers, batch_size, x_squares)
+    limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
     try:
         # Overflow on the way to divergence is expected and caught below (TrainingDiverged):
         # no pages of RuntimeWarnings before the one clear message.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), _HoldInterrupts() as interrupts:
             for epoch in range(epochs):
                 state.epoch = epoch
-                last_good = net.get_params()
                 order = rng.permutation(n) if shuffle else None
                 for state.batch, (xb, yb) in enumerate(_batches(X, Y, order, batch_size)):
                     net.forward(xb)
                     net.backward(yb)
-                    # A NaN or inf anywhere in db makes its sum NaN or inf.
-                    if not math.isfinite(layers[-1].db.sum()):
-                        _diverged(net, optimizer, last_good, epoch, state.batch)
-                    optimizer.step(layers)
+                    updates = optimizer.updates(layers)  # changes nothing yet
+                    if not (plain and _bounded_step(plan, optimizer, limit)):
+                        problem = _step_problem(layers, updates)
+                        if problem:
+                            _diverged(net, optimizer, f"at epoch {epoch + 1}, batch {state.batch + 1}", problem)
+                    interrupts.hold = True  # Ctrl-C now waits until every weight is updated
+                    optimizer.apply(layers, updates)
+                    interrupts.hold = False
                     state.step += 1
+                    if interrupts.pending:
+                        raise KeyboardInterrupt
                     for cb in callbacks:
                         cb.on_batch_end(state)
                     if state.stop:
                         break
+                if not all(np.isfinite(p).all() for layer in layers for p in (layer.W, layer.b)):
+                    problem = "the weights are NaN or infinite, changed outside fit's optimiser step (by a callback?),"
+                    _diverged(net, optimizer, f"in epoch {epoch + 1}", problem)
                 if train_metrics:
                     ev = _evaluate_checked(net, X, Y)
                     loss = ev["loss"] + optimizer.penalty(layers)
                     if not math.isfinite(loss):
-                        _diverged(net, optimizer, last_good, epoch, state.batch)
+                        _diverged(net, optimizer, f"after epoch {epoch + 1}", "the loss became NaN or infinite")
                     history.loss.append(loss)
                     history.accuracy.append(ev["accuracy"])
                 history.epoch.append(epoch + 1)
                 if validation_data is not None:
                     ev = _evaluate_checked(net, Xv, Yv)
+                    if not math.isfinite(ev["loss"]):
+                        _diverged(net, optimizer, f"after epoch {epoch + 1}", "the validation loss is NaN or infinite")
                     history.val_loss.append(ev["loss"])
                     history.val_accuracy.append(ev["accuracy"])
                 if bar is not None:
@@ -204,15 +268,118 @@ def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
     NaN again after every epoch (tens of ms for MNIST).
     """
     A = net.forward(X)
-    return {"loss": net.loss(A, Y), "accuracy": accuracy(A, Y)}
+    return {"loss": net.output_cost(Y), "accuracy": accuracy(A, Y)}
 
 
-def _diverged(net, optimizer: SGD, last_good: list[np.ndarray], epoch: int, batch: int) -> None:
-    """Keep the last finite weights and raise a message that says what to do."""
-    if not all(np.isfinite(p).all() for layer in net.layers for p in (layer.W, layer.b)):
-        net.set_params(last_good)
-    raise TrainingDiverged(
-        f"training diverged at epoch {epoch + 1}, batch {batch + 1}: the loss became NaN or infinite "
-        f"with learning rate {optimizer.lr:g}. Try a smaller learning rate (e.g. {optimizer.lr / 10:g}). "
-        f"The network keeps its last finite weights."
+_BOUNDED = ("sigmoid", "tanh", "softmax", "step")  # activations with |a| <= 1
+
+
+def _step_bounds(layers, batch_size: int, x_squares: float) -> list[tuple]:
+    """For each layer, what bounds ||X||^2 in :func:`_bounded_step`: a number, or None (measure it).
+
+    The first layer sees a batch of the training set: at most ``x_squares``, sum(X**2) over
+    all of it. Below a bounded activation (|a| <= 1) it is at most the number of entries.
+    """
+    plan: list[tuple] = []
+    below = None
+    for layer in layers:
+        if below is None:
+            plan.append((layer, x_squares))
+        elif below in _BOUNDED:
+            plan.append((layer, float(batch_size * layer.n_in)))
+        else:
+            plan.append((layer, None))
+        below = layer.activation.name
+    return plan
+
+
+def _bounded_step(plan: list[tuple], optimizer: SGD, limit: float) -> bool:
+    """True when a plain SGD step (u = -eta dW, -eta db) surely keeps every weight finite.
+
+    The bound reads only small arrays. A Dense layer's gradients are dW = X^T delta / n and
+    db = mean(delta), so (Cauchy-Schwarz) ||dW|| <= ||X|| ||delta|| and ||db|| <= ||delta||:
+
+        ||u||^2 <= eta^2 (||X||^2 + 1) ||delta||^2
+
+    with ||X||^2 from ``plan`` (:func:`_step_bounds`). Below ``limit`` (1e-8 of the largest
+    float) every |u| and |dW| is far below the spacing of the floats near the largest one,
+    so w + u is finite for every finite w. False (NaN or inf included) leaves the decision
+    to the exact :func:`_step_problem`.
+    """
+    if optimizer.momentum or optimizer.l1 or optimizer.l2:
+        return False
+    total = 0.0
+    for layer, x2 in plan:
+        if x2 is None:
+            x2 = np.vdot(layer.X, layer.X)  # the sum of squares of every entry
+        total += (x2 + 1.0) * np.vdot(layer.delta, layer.delta)
+    return bool(max(optimizer.lr * optimizer.lr, 1.0) * total < limit)
+
+
+def _step_problem(layers, updates: list[np.ndarray]) -> str | None:
+    """What is wrong with adding ``updates`` to the weights, or None when every weight stays finite.
+
+    Fast test: ``u . u`` (:func:`nnlib.checks.sum_of_squares`, no temporary array) is finite
+    only when every ``|u| < sqrt(largest float)`` (1.3e154 in float64, 1.8e19 in
+    float32), and so far below the spacing of the floats near the largest one that
+    ``w + u`` is finite for every finite ``w``. A NaN or inf makes it NaN or inf.
+    Only when it is not finite (the weights are already huge, or broken) does the
+    exact elementwise test run.
+    """
+    total = sum(checks.sum_of_squares(u) for u in updates)
+    if math.isfinite(total):
+        return None
+    params = [p for layer in layers for p in (layer.W, layer.b)]
+    if not all(np.isfinite(p).all() for p in params):
+        return "the weights are NaN or infinite, changed outside fit's optimiser step (by a callback?),"
+    if all(np.isfinite(u).all() and np.isfinite(p + u).all() for p, u in zip(params, updates)):
+        return None
+    return "the gradient became NaN or infinite, or the step would have made a weight infinite,"
+
+
+def _diverged(net, optimizer: SGD, when: str, what: str) -> NoReturn:
+    """Raise a message that says what to do; the weights are those of the last completed step."""
+    kept = (
+        "The network keeps its last finite weights, those of its last completed step."
+        if all(np.isfinite(p).all() for layer in net.layers for p in (layer.W, layer.b))
+        else "Its weights are not finite numbers any more: set new ones (set_params) or build a new network."
     )
+    raise TrainingDiverged(
+        f"training diverged {when}: {what} with learning rate {optimizer.lr:g}. Try a smaller learning rate "
+        f"(e.g. {optimizer.lr / 10:g}). {kept}"
+    )
+
+
+class _HoldInterrupts:
+    """While ``hold`` is True, Ctrl-C (SIGINT) waits: ``pending`` records it, and fit raises
+    ``KeyboardInterrupt`` once the weight update is complete. At any other moment Ctrl-C
+    interrupts at once, as usual (a slow callback can always be stopped).
+
+    Python delivers signals to the main thread only; in any other thread this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.pending = False
+        self._previous: Any = None  # the SIGINT handler to restore
+
+    def __enter__(self) -> _HoldInterrupts:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None:  # None: a handler not installed from Python, which we cannot restore
+                signal.signal(signal.SIGINT, self._handle)
+                self._previous = previous
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        if self.hold:
+            self.pending = True
+        elif callable(self._previous):
+            self._previous(signum, frame)
+        elif self._previous != signal.SIG_IGN:
+            raise KeyboardInterrupt

@@ -15,11 +15,13 @@ import gzip
 import hashlib
 import os
 import pickle
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
+from .. import checks
 from .prepare import is_positive_int, one_hot
 
 #: Where :func:`load_mnist` downloads Nielsen's ``mnist.pkl.gz`` from.
@@ -60,10 +62,7 @@ _SPLITS = {"train": "train", "training": "train", "validation": "val", "val": "v
 
 
 def _check_dtype(who: str, dtype) -> np.dtype:
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"{who}: dtype must be float32 or float64, got {dtype}")
-    return dtype
+    return checks.float_dtype(dtype, "dtype", who)
 
 
 def load_digits(
@@ -92,7 +91,9 @@ def load_digits(
     ((5000, 784), array([4, 7, 8, 0, 6]))
     """
     dtype = _check_dtype("load_digits", dtype)
-    key = _SPLITS.get(str(split).strip().lower()) if split is not None else None
+    if split is not None and not isinstance(split, str):
+        raise TypeError(f"load_digits: split must be None, 'train', 'validation' or 'test', got {checks.shown(split)}")
+    key = _SPLITS.get(split.strip().lower()) if split is not None else None
     if split is not None and key is None:
         raise ValueError(f"load_digits: unknown split {split!r}; valid splits are None, 'train', 'validation', 'test'")
     if n_train is not None:
@@ -148,10 +149,24 @@ class _ArraysOnlyUnpickler(pickle.Unpickler):
         return _reconstruct if name == "_reconstruct" else super().find_class(module, name)
 
 
+def _parse_hash(known_hash) -> tuple[str, str]:
+    """``(algorithm, hex digest)`` of "sha256:...", "md5:..." or a bare sha256; a clear error otherwise."""
+    if not isinstance(known_hash, str):
+        raise TypeError(f"load_mnist: known_hash must be a str such as 'sha256:<hex>', got {checks.shown(known_hash)}")
+    algorithm, _, expected = known_hash.strip().rpartition(":")
+    algorithm = algorithm.lower() or "sha256"
+    if algorithm not in hashlib.algorithms_available or not re.fullmatch(r"[0-9a-fA-F]+", expected):
+        raise ValueError(
+            f"load_mnist: known_hash must be '<algorithm>:<hex digest>' such as 'sha256:3f1a...', with an "
+            f"algorithm of hashlib ({', '.join(sorted(hashlib.algorithms_guaranteed))}), got {known_hash!r}"
+        )
+    return algorithm, expected
+
+
 def _check_hash(path: str, known_hash: str) -> None:
     """Raise ValueError unless the file's hash is ``known_hash`` ("sha256:...", "md5:..." or bare sha256)."""
-    algorithm, _, expected = known_hash.rpartition(":")
-    h = hashlib.new(algorithm or "sha256")
+    algorithm, expected = _parse_hash(known_hash)
+    h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
@@ -205,6 +220,15 @@ def load_mnist(
     ``known_hash`` when you know it.
     """
     dtype = _check_dtype("load_mnist", dtype)
+    for name, value in (("path", path), ("cache_dir", cache_dir)):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(
+                f"load_mnist: {name} must be a file or folder name (str or Path), got {checks.shown(value)}"
+            )
+    if not isinstance(url, str) or not url.strip():
+        raise TypeError(f"load_mnist: url must be a URL (str), got {checks.shown(url)}")
+    if known_hash is not None:
+        _parse_hash(known_hash)
     if path is None:
         import pooch
 

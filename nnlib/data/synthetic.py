@@ -140,7 +140,11 @@ def playground(
         Class labels 0.0 / 1.0, or regression targets in ``[-1, 1]``. For a tanh output
         unit use the labels ``2 * y - 1`` (the Playground's -1 / +1).
     """
-    key = str(name).strip().lower().replace("_", "-")
+    if not isinstance(name, str):
+        raise TypeError(
+            f"playground: name must be a data set name (str) such as 'circle', got {name!r} ({type(name).__name__})"
+        )
+    key = name.strip().lower().replace("_", "-")
     key = ALIASES.get(key, key)
     if key not in _GENERATORS:
         raise ValueError(
@@ -152,14 +156,14 @@ def playground(
         raise ValueError(f"playground({key!r}): n must be a positive integer, got {n!r}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
         raise TypeError(f"playground({key!r}): noise must be a number from 0 to {MAX_NOISE}, got {noise!r}")
-    if not 0.0 <= noise <= MAX_NOISE:
+    if not 0.0 <= noise <= MAX_NOISE:  # (False for NaN too)
         hint = (
             f" (noise is a fraction: the Playground's slider value {noise:g} is noise={noise / 100:g})"
             if 1 <= noise <= 100 * MAX_NOISE
             else ""
         )
         raise ValueError(f"playground({key!r}): noise must be from 0 to {MAX_NOISE}, got {noise!r}{hint}")
-    rng = as_rng(rng)
+    rng = as_rng(rng, f"playground({key!r})")
     X, y = _GENERATORS[key](int(n), float(noise), rng)
     order = rng.permutation(int(n))  # the generators emit one class after the other
     return X[order].astype(np.float64), y[order].astype(np.float64)[:, None]

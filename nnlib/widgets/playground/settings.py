@@ -52,12 +52,18 @@ class SettingsWarning(UserWarning):
 
 
 def _number(v, integer=False) -> bool:
-    ok = isinstance(v, (int, np.integer)) if integer else isinstance(v, (int, float, np.number))
-    return ok and not isinstance(v, bool) and math.isfinite(v)
+    """A finite number (an integer if ``integer``); never raises, whatever ``v`` is."""
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, np.integer)):
+        return True  # integers are finite, however large (float(10**400) would overflow)
+    if integer or not isinstance(v, (float, np.floating)):
+        return False
+    return math.isfinite(v)
 
 
 def _in(options):
-    return lambda v: None if v in options else f"must be one of {', '.join(options)}"
+    return lambda v: None if isinstance(v, str) and v in options else f"must be one of {', '.join(options)}"
 
 
 def _range(lo, hi, integer=False):
@@ -66,7 +72,7 @@ def _range(lo, hi, integer=False):
 
 
 def _check_features(v):
-    bad = [f for f in v if f not in FEATURES]
+    bad = [f for f in v if not isinstance(f, str) or f not in FEATURES]
     if bad:
         return f"has unknown feature(s) {bad}; valid: {', '.join(FEATURES)}"
     if not v or len(set(v)) != len(v):
@@ -89,10 +95,10 @@ _CHECKS = {
     "features": _check_features,
     "hidden": _check_hidden,
     "activation": _in(ACTIVATION_NAMES),
-    "learning_rate": lambda v: None if _number(v) and v > 0 else "must be a positive number",
+    "learning_rate": lambda v: None if _number(v) and 0 < v < 1e300 else "must be a positive number below 1e300",
     "batch_size": _range(1, 1000, integer=True),
     "regularization": _in(REGULARIZATIONS),
-    "regularization_rate": lambda v: None if _number(v) and v >= 0 else "must be a number >= 0",
+    "regularization_rate": lambda v: None if _number(v) and 0 <= v < 1e300 else "must be a number >= 0 below 1e300",
     "show_test_data": lambda v: None if isinstance(v, bool) else "must be True or False",
     "discretize": lambda v: None if isinstance(v, bool) else "must be True or False",
     "init_zero": lambda v: None if isinstance(v, bool) else "must be True or False",
@@ -186,10 +192,14 @@ class Settings:
     def __post_init__(self) -> None:
         for name in ("features", "hidden"):
             value = getattr(self, name)
-            if isinstance(value, str) or not hasattr(value, "__iter__"):
-                raise TypeError(f"Settings.{name} must be a sequence, got {value!r}")
-            object.__setattr__(self, name, tuple(value))
-        if set(self.features) <= set(FEATURES):  # one order: the network's input order
+            try:
+                if isinstance(value, (str, bytes)):
+                    raise TypeError
+                value = tuple(value)
+            except TypeError:  # not iterable (a number, a 0-d array, ...)
+                raise TypeError(f"Settings.{name} must be a sequence, got {value!r}") from None
+            object.__setattr__(self, name, value)
+        if all(isinstance(f, str) and f in FEATURES for f in self.features):  # one order: the network's input order
             object.__setattr__(self, "features", tuple(sorted(self.features, key=list(FEATURES).index)))
         problems = [
             f"Settings.{k} {msg}, got {getattr(self, k)!r}"
@@ -206,6 +216,9 @@ class Settings:
 
     def replace(self, **changes) -> Settings:
         """A copy with some fields changed (validated)."""
+        unknown = sorted(set(changes) - set(_CHECKS))
+        if unknown:
+            raise TypeError(f"Settings.replace: unknown setting(s) {', '.join(unknown)}; known: {', '.join(_CHECKS)}")
         return dataclasses.replace(self, **changes)
 
     # --- the compact settings string ----------------------------------------------
@@ -220,7 +233,8 @@ class Settings:
         Unknown keys and bad values are skipped with a :class:`SettingsWarning`
         that names them, so a half-broken string still loads.
         """
-        pairs = [p.partition("=") for p in str(text).strip().split(";") if p.strip()]
+        text = _text(text, "Settings.from_string")
+        pairs = [p.partition("=") for p in text.strip().split(";") if p.strip()]
         return _build(cls, {k.strip(): v.strip() for k, _, v in pairs}, "settings string")
 
     # --- TensorFlow Playground URLs ---------------------------------------------
@@ -231,9 +245,20 @@ class Settings:
         Unknown or malformed parameters are skipped with a :class:`SettingsWarning`.
         The seed string (``0.72031``) becomes the integer of its digits (``72031``).
         """
-        text = str(url).strip()
-        query = text.split("#", 1)[1] if "#" in text else (urlsplit(text).query or text)
-        params = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+        text = _text(url, "Settings.from_tf_url").strip()
+        if "#" in text:
+            query = text.split("#", 1)[1]
+        else:
+            try:
+                query = urlsplit(text).query or text
+            except ValueError as e:  # e.g. "Invalid IPv6 URL": read what follows the "?"
+                _warn(f"TF URL: could not read it as a URL ({e}); reading its parameters anyway")
+                query = text.split("?", 1)[-1]
+        try:
+            params = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+        except ValueError as e:
+            _warn(f"TF URL: could not read its parameters ({e}); using the defaults")
+            params = {}
         raw, unknown = {}, []
         problem = params.get("problem", "classification")
         if problem not in ("classification", "regression"):
@@ -341,9 +366,20 @@ def _build(cls, raw: dict[str, str], source: str, names: dict[str, str] | None =
     return cls(**kwargs)
 
 
+def _text(text, who: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{who} expected text (a str), got {text!r} ({type(text).__name__})")
+    return text
+
+
 def load_settings(text: str) -> Settings:
-    """Read either a TF Playground URL (anything with ``#`` or ``://``) or a settings string."""
-    text = str(text).strip()
+    """Read either a TF Playground URL (anything with ``#`` or ``://``) or a settings string.
+
+    Whatever the text, this returns a :class:`Settings`: a bad or unknown value is skipped
+    with a :class:`SettingsWarning` and the field keeps its default. Only a ``text`` that
+    is not a str raises (``TypeError``).
+    """
+    text = _text(text, "load_settings").strip()
     if "#" in text or "://" in text or "networkShape=" in text:
         return Settings.from_tf_url(text)
     return Settings.from_string(text)
