@@ -36,7 +36,8 @@ import numpy as np
 from . import checks
 from .losses import EPS
 
-TOLERANCE = 1e-6  # a relative error below this means backprop agrees with finite differences (float64, h = 1e-5)
+#: A relative error below this means backprop agrees with finite differences (float64, h = 1e-5).
+TOLERANCE = 1e-6
 _KINKED = ("relu", "leaky_relu", "step")
 
 

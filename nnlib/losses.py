@@ -233,7 +233,7 @@ class Loss:
         ``a - y`` keeps only the rounding error of ``a`` (about 1e-16) of a much smaller
         true delta. That matters only when every delta of the batch is tiny (a
         gradient check at a saturated point); then the digits are recovered from ``z``
-        (:func:`_exact_paired_delta`).
+        (``_exact_paired_delta``).
         """
         if activation.name == self.paired_activation:
             if self.name == "categorical_cross_entropy":

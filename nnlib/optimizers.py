@@ -45,10 +45,12 @@ class SGD:
     l1, l2 : float
         Regularisation strengths (>= 0).
 
+    Notes
+    -----
     A step has two halves: :meth:`updates` computes how far each parameter moves
     and changes nothing; :meth:`apply` adds those moves to the weights (and keeps
     the new velocity), which cannot fail half-way. :meth:`step` does both;
-    :func:`nnlib.fit` checks the updates in between, so that weights never turn
+    :func:`~nnlib.training.fit` checks the updates in between, so that weights never turn
     NaN or infinite.
     """
 
