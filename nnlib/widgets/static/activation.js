@@ -3,7 +3,7 @@
 // below it the derivative sigma'(z) with its value at z0. A drop-down picks sigmoid, tanh
 // or ReLU, a slider moves z0. The functions are nnlib's, written the same way in JavaScript,
 // so the numbers are nnlib's (tests/test_widgets_explorers.py compares them).
-import { frame, guarded, h, onThemeChange, palette, select, setupCanvas, showError, slider } from "./ui.js";
+import { frame, guarded, h, keepDrawn, palette, select, setupCanvas, showError, slider } from "./ui.js";
 import { Axes, FONT, SIZE, formatG, formatValue, legend } from "./chart.js";
 
 /** nnlib.activations: f and its derivative, as nnlib computes them. */
@@ -122,18 +122,7 @@ function render({ model, el }) {
     }
   };
   const onChange = () => { chooser.set(model.get("activation")); mover.set(model.get("z0")); redraw(); };
-  const keys = ["activation", "z0", "z_range"];
-  for (const key of keys) model.on(`change:${key}`, onChange);
-  const stopTheme = onThemeChange(redraw);
-  let lastWidth = root.clientWidth;
-  const resize = new ResizeObserver(() => { if (root.clientWidth !== lastWidth) { lastWidth = root.clientWidth; redraw(); } });
-  resize.observe(root);
-  redraw();
-  return () => {
-    for (const key of keys) model.off(`change:${key}`, onChange);
-    stopTheme();
-    resize.disconnect();
-  };
+  return keepDrawn({ model, keys: ["activation", "z0", "z_range"], root, redraw, onChange });
 }
 
 export default { render: guarded("The activation explorer", render) };

@@ -8,7 +8,7 @@
 // chapter's `descend`), step for step: the same sigmoid, the same deltas, and NumPy's
 // pairwise summation for the means. The only difference is the last bit of tanh (V8's and
 // NumPy's differ for about a quarter of inputs), so the paths agree to about 1e-15.
-import { choiceSlider, frame, guarded, h, onThemeChange, palette, setupCanvas, showError, slider } from "./ui.js";
+import { choiceSlider, frame, guarded, h, keepDrawn, palette, setupCanvas, showError, slider } from "./ui.js";
 import { Axes, FONT, SIZE, cividis, colorbar, drawField, formatG, formatValue, legend, legendRow } from "./chart.js";
 
 /** nnlib.activations.sigmoid: 0.5 tanh(z / 2) + 0.5. */
@@ -253,18 +253,7 @@ function render({ model, el }) {
     for (const key in controls) controls[key].set(model.get(key));
     redraw();
   };
-  const keys = ["x", "y", "w0", "b0", "eta", "steps", "w_range", "b_range"];
-  for (const key of keys) model.on(`change:${key}`, onChange);
-  const stopTheme = onThemeChange(redraw);
-  let lastWidth = root.clientWidth;
-  const resize = new ResizeObserver(() => { if (root.clientWidth !== lastWidth) { lastWidth = root.clientWidth; redraw(); } });
-  resize.observe(root);
-  redraw();
-  return () => {
-    for (const key of keys) model.off(`change:${key}`, onChange);
-    stopTheme();
-    resize.disconnect();
-  };
+  return keepDrawn({ model, keys: ["x", "y", "w0", "b0", "eta", "steps", "w_range", "b_range"], root, redraw, onChange });
 }
 
 export default { render: guarded("The loss surface explorer", render) };

@@ -4,7 +4,7 @@
 // vector w, with a slider for each of w1, w2 and b. Everything is computed here, so it
 // works on the website without Python; with a kernel, the sliders also set the widget's
 // w1, w2 and b in Python.
-import { frame, guarded, h, mapColor, onThemeChange, palette, setupCanvas, showError, slider } from "./ui.js";
+import { frame, guarded, h, keepDrawn, mapColor, palette, setupCanvas, showError, slider } from "./ui.js";
 import { Axes, FONT, SIZE, colorbar, drawField, formatG, formatValue } from "./chart.js";
 
 /** nnlib.activations.sigmoid, written the same way: 0.5 tanh(z / 2) + 0.5 (never overflows). */
@@ -113,18 +113,7 @@ function render({ model, el }) {
     }
   };
   const onChange = () => { for (const key in sliders) sliders[key].set(model.get(key)); redraw(); };
-  const keys = ["w1", "w2", "b", "limit"];
-  for (const key of keys) model.on(`change:${key}`, onChange);
-  const stopTheme = onThemeChange(redraw);
-  let lastWidth = root.clientWidth;
-  const resize = new ResizeObserver(() => { if (root.clientWidth !== lastWidth) { lastWidth = root.clientWidth; redraw(); } });
-  resize.observe(root);
-  redraw();
-  return () => {
-    for (const key of keys) model.off(`change:${key}`, onChange);
-    stopTheme();
-    resize.disconnect();
-  };
+  return keepDrawn({ model, keys: ["w1", "w2", "b", "limit"], root, redraw, onChange });
 }
 
 export default { render: guarded("The neuron explorer", render) };

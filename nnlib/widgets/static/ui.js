@@ -259,3 +259,24 @@ export function onThemeChange(callback) {
   if (query) query.addEventListener("change", callback);
   return () => { observer.disconnect(); if (query) query.removeEventListener("change", callback); };
 }
+
+/**
+ * Keep a picture live: call `redraw` now, when the page changes theme or the widget's width
+ * changes, and `onChange` when any of the model's `keys` changes (from Python or another view).
+ * Returns the clean-up function anywidget's `render` should return.
+ */
+export function keepDrawn({ model, keys, root, redraw, onChange }) {
+  for (const key of keys) model.on(`change:${key}`, onChange);
+  const stopTheme = onThemeChange(redraw);
+  let lastWidth = root.clientWidth;
+  const resize = new ResizeObserver(() => {
+    if (root.clientWidth !== lastWidth) { lastWidth = root.clientWidth; redraw(); }
+  });
+  resize.observe(root);
+  redraw();
+  return () => {
+    for (const key of keys) model.off(`change:${key}`, onChange);
+    stopTheme();
+    resize.disconnect();
+  };
+}
