@@ -3,6 +3,7 @@ or raises TypeError or ValueError naming the argument, before any work (a refuse
 nothing). Never an AttributeError, KeyError, OverflowError or a numpy internal message."""
 
 import contextlib
+import dataclasses
 import math
 
 import numpy as np
@@ -212,21 +213,7 @@ def test_load_mnist_arguments_are_checked_before_any_download(junk, arg, tmp_pat
     _refused_or_fine(lambda: load_mnist(**kwargs), arg, allowed=(FileNotFoundError,))
 
 
-SETTINGS_FIELDS = [
-    "dataset",
-    "noise",
-    "train_percent",
-    "seed",
-    "features",
-    "hidden",
-    "activation",
-    "learning_rate",
-    "batch_size",
-    "regularization",
-    "regularization_rate",
-    "show_test_data",
-    "n_samples",
-]
+SETTINGS_FIELDS = [f.name for f in dataclasses.fields(Settings)]
 
 
 @FAST

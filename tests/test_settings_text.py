@@ -1,6 +1,7 @@
 """Reading playground settings text never raises: whatever the text, the result is a Settings,
 and every problem is a SettingsWarning (hypothesis fuzzing of settings strings and TF URLs)."""
 
+import dataclasses
 import warnings
 
 import pytest
@@ -9,23 +10,7 @@ from hypothesis import strategies as st
 
 from nnlib.widgets.playground.settings import Settings, SettingsWarning, load_settings
 
-KEYS = [
-    "dataset",
-    "noise",
-    "train_percent",
-    "seed",
-    "features",
-    "hidden",
-    "activation",
-    "learning_rate",
-    "batch_size",
-    "regularization",
-    "regularization_rate",
-    "show_test_data",
-    "discretize",
-    "init_zero",
-    "n_samples",
-]
+KEYS = [f.name for f in dataclasses.fields(Settings)]
 TF_KEYS = [
     "activation",
     "batchSize",
