@@ -1,8 +1,9 @@
 # Neural networks from scratch: set-up, build and tests.
 #
 #   make book    create .venv, install the pinned packages, run every notebook, build _build/html
-#   make test    the whole suite: lint and architecture, unit tests, notebooks (as given and solved), website, browser test
+#   make test    the whole suite: lint and architecture, unit tests, notebooks (as given and solved), website, browser test, PDF
 #   make lint    ruff (lint and format), the layer contracts (import-linter) and mypy
+#   make pdf     the whole book as one PDF, _build/pdf/nn-from-scratch.pdf (needs chromium)
 #   make lab     JupyterLab on book/
 #   make bench   run the scripts in benchmarks/
 #   make clean   remove what the build made (make distclean also removes .venv and node_modules)
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help venv vendor site book lint test test-unit test-js test-notebooks test-solved test-site lab bench clean distclean
+.PHONY: help venv vendor site book pdf lint test test-unit test-js test-notebooks test-solved test-site lab bench clean distclean
 
 # Python 3.11 creates the environment; set PYTHON=/path/to/python3.11 to choose another.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -44,7 +45,7 @@ START = SECONDS=0;
 DONE  = echo "make $@: done in $${SECONDS} s"
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# *//'
+	@sed -n '3,10p' Makefile | sed 's/^# *//'
 
 # --- environment -------------------------------------------------------------------
 
@@ -108,9 +109,20 @@ site: venv vendor
 book: site
 	@echo "make book: the website is in _build/html/ (open _build/html/index.html)"
 
+# The whole book as one PDF: the single-page build (reusing the notebooks that `make site`
+# executed) with solutions moved to an appendix, printed by chromium (tools/make_pdf.py).
+pdf: site
+	@$(START) \
+	if ! command -v chromium >/dev/null; then \
+	  echo "make: the PDF is printed with Debian's chromium: apt-get install -y chromium" >&2; exit 1; fi; \
+	if ! $(JB) build . --builder singlehtml -W -n --keep-going -q; then \
+	  echo "make: the single-page build for the PDF failed (see above)" >&2; exit 1; fi; \
+	$(PY) tools/make_pdf.py --date "$$(git log -1 --format='%cs, commit %h' 2>/dev/null || true)"; \
+	$(DONE)
+
 # --- tests -------------------------------------------------------------------------
 
-test: lint test-unit test-js test-notebooks test-solved test-site
+test: lint test-unit test-js test-notebooks test-solved test-site pdf
 	@echo "make test: all steps passed"
 
 # Lint and format (ruff, over the Python code and the notebooks), the architecture (import-linter:
