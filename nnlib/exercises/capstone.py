@@ -22,6 +22,7 @@ import numpy as np
 
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "accuracy": Exercise("ex-capstone-accuracy", "Accuracy", "accuracy"),
@@ -124,6 +125,7 @@ _ACCURACY_MISTAKES = [
 ]
 
 
+@saves("accuracy")
 def accuracy(fn: Callable | None) -> Verdict:
     """Check ``accuracy(predictions, labels)``: outputs of shape (n, k), integer labels of shape (n,); a float."""
     return core.check_function(
@@ -211,6 +213,7 @@ _CM_MISTAKES = [
 ]
 
 
+@saves("confusion_matrix")
 def confusion_matrix(fn: Callable | None) -> Verdict:
     """Check ``confusion_matrix(y_true, y_pred, k)`` (rows: true classes, columns: predictions): an int array."""
     return core.check_function(
@@ -305,6 +308,7 @@ _MC_MISTAKES = [
 ]
 
 
+@saves("most_confused_pair")
 def most_confused_pair(fn: Callable | None) -> Verdict:
     """Check ``most_confused_pair(cm) -> (true_class, predicted_class)``, a tuple of two ints; ``cm`` unchanged."""
     return core.check_function(
