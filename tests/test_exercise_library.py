@@ -205,3 +205,62 @@ def test_every_check_of_a_function_saves_it():
             asked = [f for f in re.findall(r"\w+", ex.function) if f != "and"]  # "a, b and c"
             assert check in values or set(asked) <= saving, f"{name}.{check} saves nothing"
     assert set(CHAPTER_MODULES) == set(library.CHAPTERS)
+
+
+def test_each_run_of_the_test_suite_has_a_package_of_its_own():
+    """The unsolved run (and the website) never see the solved run's package, nor a learner's
+    book/mynn: each gets its own folder through $NNLIB_MYNN, and the unsolved one must stay empty."""
+    from pathlib import Path
+
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    recipes = {
+        name: makefile.split(f"\n{name}:")[1].split("\n\n")[0] for name in ("test-notebooks", "test-solved", "site")
+    }
+    assert "NNLIB_MYNN=$(CURDIR)/$(UNSOLVED_MYNN)" in recipes["test-notebooks"]
+    assert (
+        "rm -rf $(UNSOLVED_MYNN)" in recipes["test-notebooks"]
+        and "if [ -e $(UNSOLVED_MYNN) ]" in recipes["test-notebooks"]
+    )
+    assert "NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn" in recipes["test-solved"] and "--require-all" in recipes["test-solved"]
+    assert "NNLIB_MYNN=$(CURDIR)/$(SITE_MYNN)" in recipes["site"]
+    assert "mynn/" in (Path(__file__).parents[1] / ".gitignore").read_text().splitlines()
+
+
+def test_a_solved_package_is_not_used_by_a_run_pointed_elsewhere(own_mynn, tmp_path, monkeypatch, capsys):
+    ns = notebook(SIGMOID)
+    assert activations.sigmoid(ns["sigmoid"]).passed  # "the solved run" saves into own_mynn
+    assert library.is_yours(library.use("sigmoid", nnlib.activations.sigmoid, quiet=True))
+    monkeypatch.setenv(library.FOLDER_ENV, str(tmp_path / "unsolved-mynn"))  # "the unsolved run"
+    assert library.use("sigmoid", nnlib.activations.sigmoid, exercise="ex") is nnlib.activations.sigmoid
+    assert "nnlib's reference" in capsys.readouterr().out
+    assert not progress().rows[0].saved and not (tmp_path / "unsolved-mynn").exists()
+
+
+def test_the_capstone_side_by_side_says_what_is_missing_and_is_strict_in_the_solved_run(monkeypatch):
+    from nnlib.exercises import capstone
+
+    shown = capstone.side_by_side(0.93, 0.93, {"train": True, "backprop": False})
+    assert "backprop" in str(shown) and "the same, to the digit" in str(shown)
+    monkeypatch.setenv(core.STRICT_ENV, "1")
+    with pytest.raises(core.ExerciseNotPassed, match="backprop"):
+        capstone.side_by_side(0.93, 0.93, {"train": True, "backprop": False})
+    with pytest.raises(core.ExerciseNotPassed, match="different"):
+        capstone.side_by_side(0.93, 0.92, {"train": True})
+    assert capstone.side_by_side(0.93, 0.93, {"train": True}).missing == []
+
+
+def test_calls_follows_the_learners_functions(own_mynn):
+    ns = notebook(SIGMOID)
+    assert activations.sigmoid(ns["sigmoid"]).passed
+    later = {"__name__": "__main__", "np": np, "sigmoid": library.use("sigmoid", nnlib.activations.sigmoid, quiet=True)}
+    notebook("def dense_forward(X, W, b):\n    return sigmoid(X @ W + b)\n", later)
+    assert forward.dense_forward(later["dense_forward"]).passed
+    mine = library.use("dense_forward", nnlib.activations.sigmoid, quiet=True)
+    assert library.calls(mine) == {"sigmoid": True}
+
+
+def test_use_refuses_bad_arguments_by_name():
+    with pytest.raises(TypeError, match="use: name"):
+        library.use("not a name", nnlib.activations.sigmoid)
+    with pytest.raises(TypeError, match="use: fallback"):
+        library.use("sigmoid", None)

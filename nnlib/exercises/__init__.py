@@ -4,7 +4,8 @@ The top layer of nnlib: checkers import the core (the reference solutions), neve
 the other way round. :mod:`nnlib.exercises.solve` writes the solved copies of the
 notebooks that the test suite runs. A check that says *correct* saves the learner's
 function into their own package, ``mynn`` (:mod:`nnlib.exercises.library`), which later
-chapters use; :func:`progress` shows what is solved and saved.
+chapters use; :func:`~nnlib.exercises.summary.progress` shows what is
+solved and saved.
 
 In a chapter::
 

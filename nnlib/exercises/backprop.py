@@ -599,9 +599,16 @@ NETWORK_CASES = [
     _network_case(53, 2, [5, 3, 4, 1], "2 examples, sizes [5, 3, 4, 1]"),
 ]
 
-# The four equations with nothing left out: the reference ``backprop(X, Y, weights, biases)``,
-# for chapters that run the learner's function where it is saved (and this one where it is not).
-backprop_reference = _backprop_variant()
+_BACKPROP = _backprop_variant()
+
+
+def backprop_reference(X: np.ndarray, Y: np.ndarray, weights: list, biases: list) -> tuple[list, list]:
+    """``(grads_W, grads_b)``: the four equations, nothing left out (sigmoid layers, quadratic cost).
+
+    What later chapters run where the learner's ``backprop`` is not saved yet.
+    """
+    return _BACKPROP(X, Y, weights, biases)
+
 
 NETWORK_MISTAKES = [
     Mistake(

@@ -328,7 +328,7 @@ def saves(*names: str) -> Callable[[Callable[..., core.Verdict]], Callable[..., 
                         raise core.ExerciseNotPassed(str(verdict))
             return verdict
 
-        run.__nnlib_saves__ = fns  # type: ignore[attr-defined]
+        run.__nnlib_saves__ = fns
         return run
 
     return wrap
@@ -380,6 +380,10 @@ def use(name: str, fallback: Callable, exercise: str = "", quiet: bool = False) 
     Prints one line saying whose code runs; where the reference is used, it names the
     ``exercise`` to finish, or the file and line of a saved module that no longer imports.
     """
+    if not (isinstance(name, str) and name.isidentifier()):
+        raise TypeError(f"use: name must be a function's name such as 'sigmoid', got {name!r}")
+    if not callable(fallback):
+        raise TypeError(f"use: fallback must be nnlib's function for {name!r}, got {type(fallback).__name__}")
     chapter = _where(name)
     fn, line = fallback, ""
     if chapter is None:
@@ -407,3 +411,26 @@ def is_yours(fn: Callable) -> bool:
     """Whether ``fn`` came from the learner's package (what :func:`use` returned for it)."""
     module = getattr(fn, "__module__", "") or ""
     return module.startswith(PACKAGE + ".")
+
+
+def calls(fn: Callable) -> dict[str, bool]:
+    """The functions ``fn`` calls by global name, and the ones those call, each: is it yours?
+
+    Follows the learner's own functions only (nnlib's are not opened), so for a saved
+    ``train`` it lists ``iterate_minibatches``, ``backprop``, ``sgd_step`` and what they call.
+    """
+    found: dict[str, bool] = {}
+    todo = [fn]
+    while todo:
+        f = todo.pop()
+        code, glob = getattr(f, "__code__", None), getattr(f, "__globals__", {})
+        if code is None:
+            continue
+        for name in sorted(_names_used(code)):
+            value = glob.get(name)
+            if name in found or not inspect.isfunction(value):
+                continue
+            found[name] = is_yours(value)
+            if found[name]:
+                todo.append(value)
+    return found

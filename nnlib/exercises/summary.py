@@ -11,6 +11,7 @@ them, and the table says so.
 from __future__ import annotations
 
 import html
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -99,3 +100,23 @@ def progress(chapter: str | None = None) -> Progress:
             row.saved = [f for f in row.functions if f in saved]
             out.rows.append(row)
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m nnlib.exercises [--require-all]``: print the progress table.
+
+    With ``--require-all`` (the test suite, after the solved run) fail unless every exercise
+    that asks for a function has it saved.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    table = progress()
+    print(table)
+    missing = [f"{r.chapter}: {r.title}" for r in table.rows if r.functions and not r.done]
+    if "--require-all" in argv and missing:
+        print(f"not saved in {table.folder}: " + "; ".join(missing), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
