@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from . import core
+from .core import Verdict
 
 PACKAGE = "mynn"
 FOLDER_ENV = "NNLIB_MYNN"
@@ -301,7 +302,7 @@ def save(fn: Callable, name: str, chapter: str, title: str, label: str) -> Saved
     return Saved(name, path)
 
 
-def saves(*names: str) -> Callable[[Callable[..., core.Verdict]], Callable[..., core.Verdict]]:
+def saves(*names: str) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
     """Decorate a check whose positional arguments are the learner's functions ``names``.
 
     When the check says *correct*, each function is saved (:func:`save`) into the module of
@@ -309,13 +310,13 @@ def saves(*names: str) -> Callable[[Callable[..., core.Verdict]], Callable[..., 
     In strict mode (the solved run) a correct function that cannot be saved raises.
     """
 
-    def wrap(check: Callable[..., core.Verdict]) -> Callable[..., core.Verdict]:
+    def wrap(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
         chapter = check.__module__.rsplit(".", 1)[1]
         fns = names or (check.__name__,)
         signature = inspect.signature(check)
 
         @functools.wraps(check)
-        def run(*args: Any, **kwargs: Any) -> core.Verdict:
+        def run(*args: Any, **kwargs: Any) -> Verdict:
             verdict = check(*args, **kwargs)
             if verdict.passed:
                 given = list(signature.bind(*args, **kwargs).arguments.values())
