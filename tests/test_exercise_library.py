@@ -5,6 +5,7 @@ source registered in linecache (as IPython does), so that inspect.getsource find
 
 import linecache
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -264,3 +265,12 @@ def test_use_refuses_bad_arguments_by_name():
         library.use("not a name", nnlib.activations.sigmoid)
     with pytest.raises(TypeError, match="use: fallback"):
         library.use("sigmoid", None)
+
+
+def test_on_colab_the_verdict_says_the_folder_goes_with_the_session(own_mynn, monkeypatch):
+    import types
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    ns = notebook(SIGMOID)
+    verdict = activations.sigmoid(ns["sigmoid"])
+    assert verdict.passed and "deleted with the session" in verdict.notes[0][1]

@@ -74,6 +74,10 @@ def folder() -> Path:
     return cwd / PACKAGE
 
 
+def _on_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
 def _shown(path: Path) -> str:
     """``path`` as the learner finds it: relative to the working folder where possible."""
     try:
@@ -258,10 +262,8 @@ class Saved:
 
     def note(self) -> str:
         if self.path is not None:
-            return (
-                f"`{self.name}` is saved in {_shown(self.path)}; later chapters use it "
-                f"(`from {PACKAGE}.{self.path.stem} import {self.name}`)."
-            )
+            colab = " On Colab this folder is deleted with the session: download it to keep it." if _on_colab() else ""
+            return f"`{self.name}` is saved in {_shown(self.path)}, where later chapters find it.{colab}"
         return f"`{self.name}` was checked but not saved: {self.reason}"
 
 
@@ -337,19 +339,20 @@ def saves(*names: str) -> Callable[[Callable[..., Verdict]], Callable[..., Verdi
 
 # --- using the saved functions ------------------------------------------------------------------
 def _fresh_import(chapter: str) -> types.ModuleType:
-    """Import ``mynn.<chapter>`` from the files as they are now."""
+    """Import ``mynn.<chapter>`` from the files in :func:`folder` as they are now.
+
+    The package is registered from its folder directly, not found on ``sys.path``, so that no
+    other ``mynn`` (an earlier folder, another project's) can stand in for it.
+    """
     base = folder()
-    parent = str(base.parent)
     for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
         del sys.modules[key]
-    if parent not in sys.path:
-        sys.path.insert(0, parent)
+    package = types.ModuleType(PACKAGE, "The learner's own package (see nnlib.exercises.library).")
+    package.__path__ = [str(base)]
+    package.__file__ = str(base / "__init__.py")
+    sys.modules[PACKAGE] = package
     importlib.invalidate_caches()
-    module = importlib.import_module(f"{PACKAGE}.{chapter}")
-    found = Path(module.__file__ or "").resolve()
-    if found.parent != base:
-        raise ImportError(f"another `{PACKAGE}` package shadows {_shown(base)}: {found}")
-    return module
+    return importlib.import_module(f"{PACKAGE}.{chapter}")
 
 
 def _import_problem(chapter: str) -> str | None:
