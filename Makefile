@@ -29,6 +29,9 @@ JB     := $(BIN)/jupyter-book
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/_build/*' \
               -not -path '*/.ipynb_checkpoints/*' -not -path 'book/_static/*' | sort)
 SOLVED   := build/solved
+# The learner's package (mynn) of the unsolved run and of the website build: empty folders of their own.
+UNSOLVED_MYNN := build/unsolved-mynn
+SITE_MYNN     := build/site-mynn
 # nbval: report errors only (--nbval-lax), use this environment's kernel, and give each
 # cell the same time limit as the website build (_config.yml: execute.timeout).
 NBVAL     = --nbval-lax --nbval-current-env --nbval-cell-timeout=120 -p no:cacheprovider
@@ -100,7 +103,8 @@ site: venv vendor
 	  echo "make: nnlib or the environment changed: emptying the notebook execution cache"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees; mkdir -p _build; echo "$$key" > $(CACHE_STAMP); fi
 	@$(START) \
-	if ! $(JB) build . --builder html -W -n --keep-going; then \
+	rm -rf $(SITE_MYNN); \
+	if ! NNLIB_MYNN=$(CURDIR)/$(SITE_MYNN) $(JB) build . --builder html -W -n --keep-going; then \
 	  rm -rf _build/.doctrees; \
 	  echo "make: the website build failed (a notebook raised an error, or Sphinx warned: see above)" >&2; \
 	  exit 1; fi; \
@@ -151,20 +155,31 @@ test-js: venv
 	NNLIB_ENGINE_FIXTURES=build/engine-fixtures node --test tests/js/; \
 	$(DONE)
 
-# Every notebook as the learner gets it: runs top to bottom without an error.
+# Every notebook as the learner gets it: runs top to bottom without an error. Its learner's
+# package (mynn, where correct checks save functions) is an empty folder of its own, so that
+# neither a learner's book/mynn nor a solved run's changes what it runs; nothing may be saved there.
 test-notebooks: venv
 	@$(START) \
 	if [ -z "$(NOTEBOOKS)" ]; then echo "make $@: no notebooks under book/ yet: nothing to run"; \
-	else $(PYTEST) $(NBVAL) $(NOTEBOOKS); fi; \
+	else rm -rf $(UNSOLVED_MYNN); \
+	  NNLIB_MYNN=$(CURDIR)/$(UNSOLVED_MYNN) $(PYTEST) $(NBVAL) $(NOTEBOOKS); \
+	  if [ -e $(UNSOLVED_MYNN) ]; then \
+	    echo "make $@: the unsolved notebooks saved functions into $(UNSOLVED_MYNN):" >&2; ls -R $(UNSOLVED_MYNN) >&2; exit 1; fi; fi; \
 	$(DONE)
 
-# Every notebook with the solutions filled in: every exercise check must say "correct".
+# Every notebook with the solutions filled in, in the course's order (_toc.yml): every exercise
+# check must say "correct" and save its function into $(SOLVED)/mynn, which later chapters run
+# on; the capstone, last, trains "your network" on that package and must match nnlib.fit's test
+# accuracy to the digit. Then every exercise that asks for a function must be saved there.
 test-solved: venv
 	@$(START) \
 	if [ -z "$(NOTEBOOKS)" ]; then echo "make $@: no notebooks under book/ yet: nothing to solve"; \
 	else rm -rf $(SOLVED); \
 	  $(PY) -m nnlib.exercises.solve book $(SOLVED); \
-	  NNLIB_EXERCISE_STRICT=1 $(PYTEST) $(NBVAL) $(SOLVED); fi; \
+	  ordered=$$(grep -o 'book/[A-Za-z0-9_/-]*' _toc.yml | sed 's|^book/|$(SOLVED)/|' | \
+	             while read -r f; do if [ -f "$$f.ipynb" ]; then echo "$$f.ipynb"; fi; done); \
+	  NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn NNLIB_EXERCISE_STRICT=1 $(PYTEST) $(NBVAL) $$ordered; \
+	  NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn $(PY) -m nnlib.exercises --require-all; fi; \
 	$(DONE)
 
 # The built website in headless Chromium (tests/browser/).

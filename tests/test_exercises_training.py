@@ -395,3 +395,83 @@ def test_strict_mode_raises_on_wrong(monkeypatch):
     with pytest.raises(core.ExerciseNotPassed, match="One step of gradient descent"):
         check.sgd_step(lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs)])
     assert check.iterate_minibatches(check.iterate_minibatches_reference).passed
+
+
+# --- train: the training loop -----------------------------------------------------------
+# The learner's loop calls the notebook's functions by name: here they are the references.
+backprop = check.backprop_reference
+sgd_step = check.sgd_step_reference
+iterate_minibatches = check.iterate_minibatches_reference
+
+
+def test_train_reference_and_stub():
+    assert check.train(check.train_reference).passed
+    assert check.train(stub).status == core.NOT_ATTEMPTED
+
+
+def test_train_accepts_another_correct_form():
+    def train(X, Y, weights, biases, epochs, batch_size, lr, rng):
+        L = len(weights)
+        for _epoch in range(epochs):
+            for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):
+                grads_W, grads_b = backprop(X_batch, Y_batch, weights, biases)
+                params = sgd_step(list(weights) + list(biases), list(grads_W) + list(grads_b), lr)
+                weights, biases = params[:L], params[L:]
+        return weights, biases
+
+    assert check.train(train).passed
+
+
+def test_train_waits_for_an_unfinished_function_it_calls():
+    def unfinished_step(params, grads, lr):
+        raise NotImplementedError
+
+    def train(X, Y, weights, biases, epochs, batch_size, lr, rng):
+        for _ in range(epochs):
+            for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):
+                grads_W, grads_b = backprop(X_batch, Y_batch, weights, biases)
+                unfinished_step(weights + biases, grads_W + grads_b, lr)
+        return weights, biases
+
+    verdict = check.train(train)
+    assert verdict.status == core.NOT_ATTEMPTED and verdict.waiting_for == "`unfinished_step`"
+
+
+def _loop(early_return=False, shuffle_once=False, whole=False, keep_b=False, forget=False, in_place=False, pair=True):
+    def train(X, Y, weights, biases, epochs, batch_size, lr, rng):
+        once = iterate_minibatches(X, Y, batch_size, rng) if shuffle_once else None  # shuffled once only
+        for _ in range(epochs):
+            batches = once if once is not None else iterate_minibatches(X, Y, batch_size, rng)
+            for X_batch, Y_batch in batches:
+                if whole:
+                    X_batch, Y_batch = X, Y
+                grads_W, grads_b = backprop(X_batch, Y_batch, weights, biases)
+                if in_place:
+                    for W, g in zip(weights, grads_W):
+                        W -= lr * g
+                    continue
+                params = sgd_step(weights + biases, grads_W + grads_b, lr)
+                if not forget:
+                    weights = params[: len(weights)]
+                    if not keep_b:
+                        biases = params[len(weights) :]
+            if early_return:
+                return weights, biases
+        return (weights, biases) if pair else weights + biases
+
+    return train
+
+
+def test_train_rejects_wrong_loops_with_their_hints():
+    table = [
+        (_loop(early_return=True), "one-epoch"),
+        (_loop(shuffle_once=True), "same-order"),
+        (_loop(whole=True), "whole-set"),
+        (_loop(keep_b=True), "biases-fixed"),
+        (_loop(forget=True), "never-assigned"),
+        (_loop(in_place=True), "in-place"),
+        (_loop(pair=False), "not-a-pair"),
+        (lambda X, Y, weights, biases, epochs, batch_size, lr, rng: None, "returned-none"),
+    ]
+    assert_covers(check._TRAIN_MISTAKES, table)
+    assert_hints(check.train, table)

@@ -2,7 +2,10 @@
 
 The top layer of nnlib: checkers import the core (the reference solutions), never
 the other way round. :mod:`nnlib.exercises.solve` writes the solved copies of the
-notebooks that the test suite runs.
+notebooks that the test suite runs. A check that says *correct* saves the learner's
+function into their own package, ``mynn`` (:mod:`nnlib.exercises.library`), which later
+chapters use; :func:`~nnlib.exercises.summary.progress` shows what is
+solved and saved.
 
 In a chapter::
 
@@ -26,6 +29,7 @@ from .core import (
     check_function,
     reset_attempts,
 )
+from .summary import progress
 
 __all__ = [
     "CORRECT",
@@ -38,5 +42,6 @@ __all__ = [
     "Mistake",
     "Verdict",
     "check_function",
+    "progress",
     "reset_attempts",
 ]

@@ -27,6 +27,7 @@ import numpy as np
 from .. import activations as act
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "sigmoid": Exercise("ex-act-sigmoid", "A sigmoid that never overflows", "sigmoid"),
@@ -117,6 +118,7 @@ _SIGMOID_MISTAKES = [
 ]
 
 
+@saves("sigmoid")
 def sigmoid(fn: Callable | None) -> Verdict:
     """Check ``sigmoid(z)``: a float array of z's shape, right everywhere, no overflow warning at large ``|z|``."""
     return core.check_function(
@@ -187,6 +189,7 @@ _PRIME_OVERFLOW_HINT = (
 )
 
 
+@saves("sigmoid_prime")
 def sigmoid_prime(fn: Callable | None) -> Verdict:
     """Check ``sigmoid_prime(z)`` = sigma(z) (1 - sigma(z)): a float array, stable at large ``|z|``."""
     return core.check_function(
@@ -290,6 +293,7 @@ _RELU_PRIME_MISTAKES = [
 ]
 
 
+@saves("relu", "relu_prime")
 def relu(relu_fn: Callable | None, relu_prime_fn: Callable | None = None) -> Verdict:
     """Check ``relu(z)`` and then, if given, ``relu_prime(z)``: the first one not correct decides.
 
@@ -316,6 +320,7 @@ def relu(relu_fn: Callable | None, relu_prime_fn: Callable | None = None) -> Ver
     )
 
 
+@saves("relu_prime")
 def relu_prime(fn: Callable | None) -> Verdict:
     """Check ``relu_prime(z)``: 1.0 where z > 0, else 0.0 (0 at z = 0, as nnlib), as a float array."""
     return core.check_function(
@@ -444,6 +449,7 @@ _SOFTMAX_WARNING = (
 )
 
 
+@saves("softmax")
 def softmax(fn: Callable | None) -> Verdict:
     """Check ``softmax(Z)`` for a batch ``Z`` of shape ``(n_samples, n_classes)``.
 

@@ -51,6 +51,7 @@ from .. import autograd
 from ..autograd import Value
 from . import core
 from .core import Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 RULES_TITLE = "Three local rules"
 RULES_EXERCISE = Exercise("ex-autograd-rules", RULES_TITLE, "mul_rule, power_rule and tanh_rule")
@@ -482,6 +483,7 @@ def _check_rule(name: str, fn: Callable | None) -> Verdict:
     return core.correct(ex, f"`{name}` is right on {core.plural(len(RULE_INPUTS[name]), 'input')}.")
 
 
+@saves("mul_rule", "power_rule", "tanh_rule")
 def local_rules(mul_rule: Callable | None, power_rule: Callable | None, tanh_rule: Callable | None) -> Verdict:
     """Check three local derivative rules, each ``rule(inputs) -> (result, (d result/d input, ...))``.
 
@@ -521,6 +523,7 @@ RECURSION_HINT = Hint(
 )
 
 
+@saves("topological_order")
 def topological_order(fn: Callable | None) -> Verdict:
     """Check ``topological_order(root) -> list``: every node once, each after its parents, root last.
 
@@ -788,6 +791,7 @@ def _leaf_grads(fn: Callable, graph: Graph) -> Any:
     return grads if all(_is_number(g) for g in grads) else _RAISED
 
 
+@saves("backward")
 def backward(fn: Callable | None) -> Verdict:
     """Check ``backward(root)``: afterwards every leaf's ``.grad`` is d(root)/d(leaf).
 
@@ -949,6 +953,7 @@ UPDATE_MISTAKES = [
 ]
 
 
+@saves("update")
 def update(fn: Callable | None) -> Verdict:
     """Check ``update(params, lr)``: every Value ``p`` gets ``p.data -= lr * p.grad``, then ``p.grad = 0``, in place."""
     ex = EXERCISES["update"]
@@ -1115,6 +1120,7 @@ def _neuron_output(fn: Callable, case: NeuronCase) -> Any:
     return float(got.data) if _is_node(got) and _is_number(got.data) else _RAISED
 
 
+@saves("neuron")
 def neuron(fn: Callable | None) -> Verdict:
     """Check ``neuron(x, w, b) -> Value``: ``sigmoid(w . x + b)`` built from Values, so that it has gradients.
 
@@ -1375,6 +1381,7 @@ def _mlp_outputs(fn: Callable, case: MLPCase) -> Any:
     return [float(a.data) for a in got]
 
 
+@saves("mlp")
 def mlp(fn: Callable | None) -> Verdict:
     """Check ``mlp(x, params) -> list of Values``: the outputs of a network of sigmoid neurons.
 

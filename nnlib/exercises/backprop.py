@@ -42,6 +42,7 @@ from ..activations import sigmoid, sigmoid_prime
 from ..gradcheck import numerical_gradient
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "sigmoid_backward": Exercise("ex-backprop-sigmoid", "Backward through a sigmoid layer", "sigmoid_backward"),
@@ -254,6 +255,7 @@ SIGMOID_MISTAKES = [
 ]
 
 
+@saves("sigmoid_backward")
 def sigmoid_backward(fn: Callable | None) -> Verdict:
     """Check ``sigmoid_backward(Z, grad_A) -> grad_A * sigma'(Z)`` (elementwise, a float array)."""
     return core.check_function(
@@ -345,6 +347,7 @@ BP1_MISTAKES = [
 ]
 
 
+@saves("output_delta")
 def output_delta(fn: Callable | None) -> Verdict:
     """Check ``output_delta(Z, A, Y) -> (A - Y) * sigma'(Z)`` (BP1, quadratic cost, sigmoid): a float array."""
     return core.check_function(
@@ -507,6 +510,7 @@ def _unpack_dense(got: Any, case: Case) -> list:
     return list(got)
 
 
+@saves("dense_backward")
 def dense_backward(fn: Callable | None) -> Verdict:
     """Check ``dense_backward(X, W, delta) -> (dW, db, dX)`` against numerical gradients.
 
@@ -594,6 +598,17 @@ NETWORK_CASES = [
     _network_case(52, 4, [3, 4, 3, 2], "4 examples, sizes [3, 4, 3, 2]"),
     _network_case(53, 2, [5, 3, 4, 1], "2 examples, sizes [5, 3, 4, 1]"),
 ]
+
+_BACKPROP = _backprop_variant()
+
+
+def backprop_reference(X: np.ndarray, Y: np.ndarray, weights: list, biases: list) -> tuple[list, list]:
+    """``(grads_W, grads_b)``: the four equations, nothing left out (sigmoid layers, quadratic cost).
+
+    What later chapters run where the learner's ``backprop`` is not saved yet.
+    """
+    return _BACKPROP(X, Y, weights, biases)
+
 
 NETWORK_MISTAKES = [
     Mistake(
@@ -719,6 +734,7 @@ def _network_names(case: Case) -> list[str]:
     return names
 
 
+@saves("backprop")
 def backprop(fn: Callable | None) -> Verdict:
     """Check ``backprop(X, Y, weights, biases) -> (grads_W, grads_b)`` against numerical gradients.
 

@@ -17,11 +17,13 @@ two ints; and no input may be changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "accuracy": Exercise("ex-capstone-accuracy", "Accuracy", "accuracy"),
@@ -124,6 +126,7 @@ _ACCURACY_MISTAKES = [
 ]
 
 
+@saves("accuracy")
 def accuracy(fn: Callable | None) -> Verdict:
     """Check ``accuracy(predictions, labels)``: outputs of shape (n, k), integer labels of shape (n,); a float."""
     return core.check_function(
@@ -211,6 +214,7 @@ _CM_MISTAKES = [
 ]
 
 
+@saves("confusion_matrix")
 def confusion_matrix(fn: Callable | None) -> Verdict:
     """Check ``confusion_matrix(y_true, y_pred, k)`` (rows: true classes, columns: predictions): an int array."""
     return core.check_function(
@@ -305,6 +309,7 @@ _MC_MISTAKES = [
 ]
 
 
+@saves("most_confused_pair")
 def most_confused_pair(fn: Callable | None) -> Verdict:
     """Check ``most_confused_pair(cm) -> (true_class, predicted_class)``, a tuple of two ints; ``cm`` unchanged."""
     return core.check_function(
@@ -319,3 +324,49 @@ def most_confused_pair(fn: Callable | None) -> Verdict:
 
 
 __all__ = ["accuracy", "confusion_matrix", "most_confused_pair"]
+
+
+# --- your network and nnlib's, side by side ------------------------------------------------------
+
+
+@dataclass
+class SideBySide:
+    """The test accuracy of the network trained on the learner's functions, next to nnlib's.
+
+    ``whose`` maps each function the run used to True where it was the learner's own (saved
+    in ``mynn``) and False where nnlib's reference stood in. In strict mode (the solved run)
+    a difference in accuracy, or any reference standing in, raises.
+    """
+
+    yours: float
+    nnlib: float
+    whose: dict[str, bool]
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name, mine in self.whose.items() if not mine]
+
+    def __str__(self) -> str:
+        same = "the same, to the digit" if self.yours == self.nnlib else "different"
+        lines = [
+            f"{'':28s}{'test accuracy':>14s}",
+            f"{'your network':28s}{self.yours:>14.4f}",
+            f"{'nnlib.fit, same seeds':28s}{self.nnlib:>14.4f}   ({same})",
+        ]
+        if self.missing:
+            lines.append(
+                "nnlib's reference stood in for: " + ", ".join(self.missing) + " (solve their exercises to run yours)"
+            )
+        else:
+            lines.append("every function of your network is yours: " + ", ".join(self.whose))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def side_by_side(yours: float, nnlib_accuracy: float, whose: dict[str, bool]) -> SideBySide:
+    """Show both accuracies; in strict mode require them equal and every function the learner's."""
+    result = SideBySide(float(yours), float(nnlib_accuracy), dict(whose))
+    if core._strict() and (result.missing or result.yours != result.nnlib):
+        raise core.ExerciseNotPassed(f"Your network:\n{result}")
+    return result

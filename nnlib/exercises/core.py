@@ -135,6 +135,7 @@ class Verdict:
     hint_rows: list[tuple[str, str]] = field(default_factory=list)
     waiting_for: str | None = None
     function: str | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)  # e.g. where a correct function was saved
 
     @property
     def passed(self) -> bool:
@@ -158,7 +159,7 @@ class Verdict:
             rows.append(("expected", _fmt(self.expected)))
         if self.received is not None:
             rows.append(("received", _fmt(self.received)))
-        return rows + self.hint_rows
+        return rows + self.hint_rows + self.notes
 
     def __str__(self) -> str:
         head = f"{self.exercise}: [{self.mark}] {self.message}".rstrip()

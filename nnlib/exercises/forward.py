@@ -27,6 +27,7 @@ import numpy as np
 from ..activations import sigmoid
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "dense_forward": Exercise("ex-forward-layer", "A layer of sigmoid neurons", "dense_forward"),
@@ -131,6 +132,7 @@ _MATMUL_SHAPES_HINT = Hint(
 )
 
 
+@saves("dense_forward")
 def dense_forward(fn: Callable | None) -> Verdict:
     """Check ``dense_forward(X, W, b) -> A = sigmoid(X @ W + b)``, a float array of shape ``(n, n_out)``."""
     return core.check_function(
@@ -218,6 +220,7 @@ COUNT_MISTAKES = [
 ]
 
 
+@saves("count_parameters")
 def count_parameters(fn: Callable | None) -> Verdict:
     """Check ``count_parameters(sizes) -> int``: weights plus biases of a network; ``sizes`` unchanged."""
     return core.check_function(
@@ -236,7 +239,8 @@ def count_parameters(fn: Callable | None) -> Verdict:
 # --- ex-forward-network: a whole network ---------------------------------------------
 
 
-def _network_forward(X: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
+def network_forward_reference(X: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
+    """``A^L``: the sigmoid network's output for the batch ``X`` (later chapters' stand-in for yours)."""
     A = X
     for W, b in zip(weights, biases):
         A = sigmoid(A @ W + b)
@@ -318,6 +322,7 @@ NETWORK_MISTAKES = [
 ]
 
 
+@saves("network_forward")
 def network_forward(fn: Callable | None) -> Verdict:
     """Check ``network_forward(X, weights, biases) -> A^L`` (a float array) with sigmoid in every layer.
 
@@ -327,7 +332,7 @@ def network_forward(fn: Callable | None) -> Verdict:
     return core.check_function(
         EXERCISES["network_forward"],
         fn,
-        _network_forward,
+        network_forward_reference,
         NETWORK_CASES,
         NETWORK_MISTAKES,
         arg_names=["X", "weights", "biases"],
@@ -371,6 +376,7 @@ _GAUSSIAN_FIX = (
 )
 
 
+@saves("scaled_gaussian")
 def scaled_gaussian(fn: Callable | None) -> Verdict:
     """Check ``scaled_gaussian(n_in, n_out, rng)``: N(0, 1/n_in) weights of shape ``(n_in, n_out)``.
 

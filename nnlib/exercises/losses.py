@@ -28,6 +28,7 @@ from ..activations import sigmoid, softmax
 from ..gradcheck import numerical_gradient
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "quadratic": Exercise("ex-loss-quadratic", "The quadratic cost of a batch", "quadratic"),
@@ -116,6 +117,7 @@ _QUADRATIC_MISTAKES = [
 ]
 
 
+@saves("quadratic")
 def quadratic(fn: Callable | None) -> Verdict:
     """Check ``quadratic(a, y)`` = (1/n) sum_x 1/2 ||a - y||^2 (the quadratic cost, or MSE): one float."""
     return core.check_function(
@@ -222,6 +224,7 @@ _LOG_WARNING_HINT = (
 )
 
 
+@saves("binary_cross_entropy")
 def binary_cross_entropy(fn: Callable | None) -> Verdict:
     """Check ``binary_cross_entropy(a, y)``: clipped, summed over outputs, averaged over examples: one float."""
     return core.check_function(
@@ -327,6 +330,7 @@ _CCE_MISTAKES = [
 ]
 
 
+@saves("categorical_cross_entropy")
 def categorical_cross_entropy(fn: Callable | None) -> Verdict:
     """Check ``categorical_cross_entropy(a, y)`` = -(1/n) sum_x sum_j y_j ln a_j, clipped: one float."""
     return core.check_function(
@@ -451,6 +455,7 @@ _GRAD_WARNING = (
 )
 
 
+@saves("softmax_cross_entropy_grad")
 def softmax_cross_entropy_grad(fn: Callable | None) -> Verdict:
     """Check ``softmax_cross_entropy_grad(Z, Y)``: dC/dZ of the mean cross-entropy of softmax(Z).
 

@@ -26,6 +26,7 @@ from ..activations import sigmoid
 from ..neuron import Neuron
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "neuron_output": Exercise("ex-neuron-output", "The output of one sigmoid neuron", "neuron_output"),
@@ -107,6 +108,7 @@ _NEURON_MISTAKES = [
 ]
 
 
+@saves("neuron_output")
 def neuron_output(fn: Callable | None) -> Verdict:
     """Check ``neuron_output(x, w, b)``: the output sigma(w . x + b) of one sigmoid neuron, one float."""
     return core.check_function(
@@ -209,6 +211,7 @@ _MATMUL_HINT = Hint(
 )
 
 
+@saves("batch_weighted_input")
 def batch_weighted_input(fn: Callable | None) -> Verdict:
     """Check ``batch_weighted_input(X, w, b)``: z = X @ w + b, a float array with one z per example."""
     return core.check_function(

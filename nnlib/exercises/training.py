@@ -5,14 +5,16 @@ In the chapter::
     from nnlib.exercises import training as check
     check.sgd_step(sgd_step)
     check.iterate_minibatches(iterate_minibatches)
+    check.train(train)                      # your loop: your minibatches, backprop and step
     check.choose_learning_rate(choose_learning_rate)
     check.early_stopping_epoch(early_stopping_epoch)
 
 Each function prints one verdict (not attempted yet / correct / wrong with a
 hint) and never raises in a normal run.
 
-The first two check the mechanics of a training loop (1. one gradient-descent
-step, 2. the mini-batches of one epoch); the last two the choices a
+The first three check the mechanics of a training loop (1. one gradient-descent
+step, 2. the mini-batches of one epoch, 2b. the loop itself, Nielsen's SGD, which calls
+the learner's own ``iterate_minibatches``, ``backprop`` and ``sgd_step``); the last two the choices a
 practitioner makes by reading the validation loss (3. which learning rate to
 keep, 4. at which epoch early stopping ends a run). Each checks the type the
 task names (a new list of float arrays; a list, or a generator, of tuples
@@ -22,6 +24,7 @@ no input is changed: neither the arrays nor the lists that hold them.
 
 from __future__ import annotations
 
+import copy
 import math
 import types
 from collections.abc import Callable, Sequence
@@ -32,11 +35,14 @@ import numpy as np
 from ..callbacks import History
 from ..training import TrainingDiverged
 from . import core
+from .backprop import backprop_reference
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "sgd_step": Exercise("ex-training-sgd-step", "One step of gradient descent", "sgd_step"),
     "iterate_minibatches": Exercise("ex-training-minibatches", "The mini-batches of one epoch", "iterate_minibatches"),
+    "train": Exercise("ex-training-loop", "The training loop", "train"),
     "choose_learning_rate": Exercise("ex-training-lr-search", "Choosing a learning rate", "choose_learning_rate"),
     "early_stopping_epoch": Exercise(
         "ex-training-early-stopping", "When does early stopping stop?", "early_stopping_epoch"
@@ -178,6 +184,7 @@ def _sgd_in_place(out: core.Outcome, expected: Any) -> tuple[str, str, Hint] | N
     return None
 
 
+@saves("sgd_step")
 def sgd_step(fn: Callable | None) -> Verdict:
     """Check ``sgd_step(params, grads, lr)``: a new list of float arrays ``p - lr * g``, inputs untouched."""
     return core.check_function(
@@ -327,6 +334,7 @@ def _order(batches: Any) -> list[int] | None:
         return None
 
 
+@saves("iterate_minibatches")
 def iterate_minibatches(fn: Callable | None) -> Verdict:
     """Check ``iterate_minibatches(X, Y, batch_size, rng)``: shuffled, complete, non-overlapping, paired.
 
@@ -416,6 +424,233 @@ def iterate_minibatches(fn: Callable | None) -> Verdict:
         ex,
         f"Well done: on {core.plural(len(_MB_CASES), 'test case')} your batches are shuffled by the rng, "
         "complete and non-overlapping, with inputs and targets kept together.",
+    )
+
+
+# --- 2b. the training loop -------------------------------------------------------------
+
+
+def train_reference(
+    X: np.ndarray,
+    Y: np.ndarray,
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    rng: np.random.Generator,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Nielsen's SGD: ``epochs`` passes of shuffled mini-batches, one backprop and one step per batch."""
+    weights, biases = list(weights), list(biases)
+    for _ in range(epochs):
+        for X_batch, Y_batch in iterate_minibatches_reference(X, Y, batch_size, rng):
+            grads_W, grads_b = backprop_reference(X_batch, Y_batch, weights, biases)
+            params = sgd_step_reference(weights + biases, grads_W + grads_b, lr)
+            weights, biases = params[: len(weights)], params[len(weights) :]
+    return weights, biases
+
+
+def _train_variant(
+    epochs_run: Callable[[int], int] = lambda epochs: epochs,
+    same_order: bool = False,
+    whole_set: bool = False,
+    biases_fixed: bool = False,
+    never_assigned: bool = False,
+) -> Callable[..., tuple[list[np.ndarray], list[np.ndarray]]]:
+    """The loop with one realistic mistake (to recognise it)."""
+
+    def fn(X, Y, weights, biases, epochs, batch_size, lr, rng):
+        start = copy.deepcopy(rng)
+        new_W, new_b = list(weights), list(biases)
+        for _ in range(epochs_run(epochs)):
+            for X_batch, Y_batch in iterate_minibatches_reference(
+                X, Y, batch_size, copy.deepcopy(start) if same_order else rng
+            ):
+                if whole_set:
+                    X_batch, Y_batch = X, Y
+                grads_W, grads_b = backprop_reference(X_batch, Y_batch, new_W, new_b)
+                params = sgd_step_reference(new_W + new_b, grads_W + grads_b, lr)
+                if not never_assigned:
+                    new_W = params[: len(new_W)]
+                    if not biases_fixed:
+                        new_b = params[len(new_W) :]
+        return new_W, new_b
+
+    return fn
+
+
+def _train_case(seed: int, n: int, sizes: list[int], epochs: int, batch_size: int, lr: float) -> Case:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0])).round(2)
+    Y = rng.uniform(size=(n, sizes[-1])).round(2)
+    weights = [rng.normal(size=(a, b)).round(2) for a, b in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(size=b).round(2) for b in sizes[1:]]
+    shown = (
+        f"X: {n} examples of {sizes[0]} inputs, Y: {sizes[-1]} outputs; a network {sizes} "
+        f"(weights and biases of seed {seed})\nepochs = {epochs}, batch_size = {batch_size}, lr = {lr}, "
+        f"rng = np.random.default_rng({seed})"
+    )
+    args = (X, Y, weights, biases, epochs, batch_size, lr, np.random.default_rng(seed))
+    return Case(args, label=f"{epochs} epochs of batches of {batch_size}", shown=shown)
+
+
+TRAIN_CASES = [
+    _train_case(1, 10, [3, 4, 2], epochs=2, batch_size=4, lr=0.5),
+    _train_case(2, 9, [2, 5, 3, 2], epochs=3, batch_size=3, lr=1.0),
+]
+
+_TRAIN_MISTAKES = [
+    Mistake(
+        "one-epoch",
+        _train_variant(epochs_run=lambda epochs: 1),
+        Hint(
+            "Your weights are those after the first epoch only: the loop stops after one pass.",
+            "Look at what is indented inside `for epoch in range(epochs):`: a `return` there ends "
+            "the training after the first epoch.",
+            "Return `weights, biases` after both loops, at the indentation of the first `for`.",
+        ),
+    ),
+    Mistake(
+        "same-order",
+        _train_variant(same_order=True),
+        Hint(
+            "Every epoch visits the same mini-batches in the same order: the examples are shuffled only once.",
+            "Look at where you call `iterate_minibatches`: called once before the epoch loop (or with "
+            "a fresh `np.random.default_rng(...)` each epoch), it gives every epoch the same batches.",
+            "Call `iterate_minibatches(X, Y, batch_size, rng)` inside the epoch loop, with the `rng` you "
+            "were given: each call draws a new order.",
+        ),
+    ),
+    Mistake(
+        "whole-set",
+        _train_variant(whole_set=True),
+        Hint(
+            "Each step used the gradient of the whole training set, not of the mini-batch.",
+            "Look at the arguments of `backprop`: `X, Y` instead of the batch's `X_batch, Y_batch`.",
+            "Backpropagate on the batch: `backprop(X_batch, Y_batch, weights, biases)`.",
+        ),
+    ),
+    Mistake(
+        "biases-fixed",
+        _train_variant(biases_fixed=True),
+        Hint(
+            "Your weights are right, but the biases never change.",
+            "Look at what you do with the list `sgd_step` returns: its second half holds the new biases.",
+            "Split it in two: `weights, biases = params[:len(weights)], params[len(weights):]`.",
+        ),
+    ),
+    Mistake(
+        "never-assigned",
+        _train_variant(never_assigned=True),
+        Hint(
+            "Your weights and biases came back as they went in: the new parameters are never kept.",
+            "Look at the result of `sgd_step`: it returns new arrays and changes nothing, so it must "
+            "be assigned back to `weights` and `biases` before the next batch.",
+            "`params = sgd_step(weights + biases, grads_W + grads_b, lr)`, then "
+            "`weights, biases = params[:len(weights)], params[len(weights):]`.",
+        ),
+    ),
+]
+
+_PAIR_HINT = Hint(
+    "Your function should return a pair, `(weights, biases)`: two lists with one array per layer.",
+    "Look at the return line, and at the shapes: weights[l] as the W you were given, biases[l] as the b.",
+    "`return weights, biases`, after both loops.",
+)
+
+
+def _flat(value: Any, case: Case) -> Any:
+    """``weights + biases`` as one tuple of arrays when ``value`` has the shape of an answer, else None."""
+    weights, biases = case.args[2], case.args[3]
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        return None
+    got_W, got_b = value
+    if not (isinstance(got_W, (list, tuple)) and isinstance(got_b, (list, tuple))):
+        return None
+    if len(got_W) != len(weights) or len(got_b) != len(biases):
+        return None
+    arrays = [np.asarray(a) if isinstance(a, np.ndarray) else a for a in (*got_W, *got_b)]
+    if not all(isinstance(a, np.ndarray) for a in arrays):
+        return None
+    if [a.shape for a in arrays] != [a.shape for a in (*weights, *biases)]:
+        return None
+    return tuple(arrays)
+
+
+def _train_outputs(fn: Callable, cases: Sequence[Case]) -> list[Any]:
+    out = []
+    for case in cases:
+        got = core._quiet(fn, case)
+        out.append(got if got is core._RAISED else _flat(got, case))
+    return out
+
+
+@saves("train")
+def train(fn: Callable | None) -> Verdict:
+    """Check ``train(X, Y, weights, biases, epochs, batch_size, lr, rng) -> (weights, biases)``.
+
+    The loop calls the notebook's ``iterate_minibatches``, ``backprop`` and ``sgd_step`` (the
+    learner's own where they are done): a stub among them makes this *not attempted yet*,
+    naming it. The result is compared with Nielsen's SGD built from the references; the
+    lists and arrays given must come back unchanged.
+    """
+    ex = EXERCISES["train"]
+    if core.is_stub(fn):
+        return core.not_attempted(ex)
+    if not callable(fn):
+        return core.not_callable(ex, fn)
+    for case in TRAIN_CASES:
+        shown = f"{case.label}\n{case.shown}"
+        out = core.call(fn, case.args, {}, ["X", "Y", "weights", "biases", "epochs", "batch_size", "lr", "rng"])
+        if out.kind == "stub":
+            return core.not_attempted(ex)
+        if out.kind == "blocked":
+            return core.waiting(ex, fn, out.blocked_by or "a function it calls")
+        if out.kind == "raised":
+            return core.raised_verdict(ex, out.value, shown)
+        if out.kind == "modified" and out.change is not None:
+            hint_id, hint, message = core.change_hint(out.change)
+            return core.wrong(ex, message, hint, hint_id, case=shown)
+        if out.value is None:
+            hint_id, hint = core.none_hint(fn)
+            return core.wrong(ex, "Your function returned None.", hint, hint_id, case=shown)
+        got = _flat(out.value, case)
+        if got is None:
+            return core.wrong(
+                ex,
+                f"Your function returns {_kind(out.value)}; expected (weights, biases).",
+                _PAIR_HINT,
+                "not-a-pair",
+                case=shown,
+            )
+        expected = train_reference(*copy.deepcopy(case.args))
+        if core.close(list(got), [*expected[0], *expected[1]]):
+            continue
+        mine = _train_outputs(fn, TRAIN_CASES)
+        for m in _TRAIN_MISTAKES:
+            theirs = [_flat(m.fn(*copy.deepcopy(c.args)), c) for c in TRAIN_CASES]
+            if all(core.same_results(a, b, 1e-6, 1e-8) for a, b in zip(mine, theirs)):
+                return core.wrong(
+                    ex,
+                    "Not yet: your trained weights differ.",
+                    m.hint,
+                    m.id,
+                    case=shown,
+                    expected=expected[0][0],
+                    received=got[0],
+                )
+        return core.wrong(
+            ex,
+            "Not yet: your trained weights differ.",
+            core.CATCH_ALL,
+            "values-differ",
+            case=shown,
+            expected=expected[0][0],
+            received=got[0],
+        )
+    return core.correct(
+        ex,
+        f"Well done: on {core.plural(len(TRAIN_CASES), 'test case')} your loop trains exactly as Nielsen's SGD.",
     )
 
 
@@ -637,6 +872,7 @@ _NOT_CAUGHT = Hint(
 )
 
 
+@saves("choose_learning_rate")
 def choose_learning_rate(fn: Callable | None) -> Verdict:
     """Check ``choose_learning_rate(lrs, train_with)`` on made-up training runs: one of the rates, ``lrs`` unchanged."""
     return core.check_function(
@@ -787,6 +1023,7 @@ _ES_MISTAKES = [
 ]
 
 
+@saves("early_stopping_epoch")
 def early_stopping_epoch(fn: Callable | None) -> Verdict:
     """Check ``early_stopping_epoch(val_losses, patience) -> (best_epoch, stop_epoch)``: a tuple of two ints."""
     return core.check_function(
