@@ -100,7 +100,7 @@ site: venv vendor
 	  echo "make: nnlib or the environment changed: emptying the notebook execution cache"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees; mkdir -p _build; echo "$$key" > $(CACHE_STAMP); fi
 	@$(START) \
-	if ! $(JB) build . --builder html -W -n --keep-going; then \
+	if ! NNLIB_CHECK_FIGURES=1 $(JB) build . --builder html -W -n --keep-going; then \
 	  rm -rf _build/.doctrees; \
 	  echo "make: the website build failed (a notebook raised an error, or Sphinx warned: see above)" >&2; \
 	  exit 1; fi; \
@@ -151,11 +151,12 @@ test-js: venv
 	NNLIB_ENGINE_FIXTURES=build/engine-fixtures node --test tests/js/; \
 	$(DONE)
 
-# Every notebook as the learner gets it: runs top to bottom without an error.
+# Every notebook as the learner gets it: runs top to bottom without an error. NNLIB_CHECK_FIGURES=1
+# also makes every figure check that its text is legible on the website (nnlib/plot/legibility.py).
 test-notebooks: venv
 	@$(START) \
 	if [ -z "$(NOTEBOOKS)" ]; then echo "make $@: no notebooks under book/ yet: nothing to run"; \
-	else $(PYTEST) $(NBVAL) $(NOTEBOOKS); fi; \
+	else NNLIB_CHECK_FIGURES=1 $(PYTEST) $(NBVAL) $(NOTEBOOKS); fi; \
 	$(DONE)
 
 # Every notebook with the solutions filled in: every exercise check must say "correct".
@@ -164,7 +165,7 @@ test-solved: venv
 	if [ -z "$(NOTEBOOKS)" ]; then echo "make $@: no notebooks under book/ yet: nothing to solve"; \
 	else rm -rf $(SOLVED); \
 	  $(PY) -m nnlib.exercises.solve book $(SOLVED); \
-	  NNLIB_EXERCISE_STRICT=1 $(PYTEST) $(NBVAL) $(SOLVED); fi; \
+	  NNLIB_EXERCISE_STRICT=1 NNLIB_CHECK_FIGURES=1 $(PYTEST) $(NBVAL) $(SOLVED); fi; \
 	$(DONE)
 
 # The built website in headless Chromium (tests/browser/).
