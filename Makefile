@@ -104,7 +104,7 @@ site: venv vendor
 	  rm -rf _build/.jupyter_cache _build/.doctrees; mkdir -p _build; echo "$$key" > $(CACHE_STAMP); fi
 	@$(START) \
 	rm -rf $(SITE_MYNN); \
-	if ! NNLIB_MYNN=$(CURDIR)/$(SITE_MYNN) $(JB) build . --builder html -W -n --keep-going; then \
+	if ! NNLIB_CHECK_FIGURES=1 NNLIB_MYNN=$(CURDIR)/$(SITE_MYNN) $(JB) build . --builder html -W -n --keep-going; then \
 	  rm -rf _build/.doctrees; \
 	  echo "make: the website build failed (a notebook raised an error, or Sphinx warned: see above)" >&2; \
 	  exit 1; fi; \
@@ -158,11 +158,13 @@ test-js: venv
 # Every notebook as the learner gets it: runs top to bottom without an error. Its learner's
 # package (mynn, where correct checks save functions) is an empty folder of its own, so that
 # neither a learner's book/mynn nor a solved run's changes what it runs; nothing may be saved there.
+# NNLIB_CHECK_FIGURES=1 also makes every figure check that its text is legible on the website
+# (nnlib/plot/legibility.py).
 test-notebooks: venv
 	@$(START) \
 	if [ -z "$(NOTEBOOKS)" ]; then echo "make $@: no notebooks under book/ yet: nothing to run"; \
 	else rm -rf $(UNSOLVED_MYNN); \
-	  NNLIB_MYNN=$(CURDIR)/$(UNSOLVED_MYNN) $(PYTEST) $(NBVAL) $(NOTEBOOKS); \
+	  NNLIB_CHECK_FIGURES=1 NNLIB_MYNN=$(CURDIR)/$(UNSOLVED_MYNN) $(PYTEST) $(NBVAL) $(NOTEBOOKS); \
 	  if [ -e $(UNSOLVED_MYNN) ]; then \
 	    echo "make $@: the unsolved notebooks saved functions into $(UNSOLVED_MYNN):" >&2; ls -R $(UNSOLVED_MYNN) >&2; exit 1; fi; fi; \
 	$(DONE)
@@ -178,7 +180,7 @@ test-solved: venv
 	  $(PY) -m nnlib.exercises.solve book $(SOLVED); \
 	  ordered=$$(grep -o 'book/[A-Za-z0-9_/-]*' _toc.yml | sed 's|^book/|$(SOLVED)/|' | \
 	             while read -r f; do if [ -f "$$f.ipynb" ]; then echo "$$f.ipynb"; fi; done); \
-	  NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn NNLIB_EXERCISE_STRICT=1 $(PYTEST) $(NBVAL) $$ordered; \
+	  NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn NNLIB_EXERCISE_STRICT=1 NNLIB_CHECK_FIGURES=1 $(PYTEST) $(NBVAL) $$ordered; \
 	  NNLIB_MYNN=$(CURDIR)/$(SOLVED)/mynn $(PY) -m nnlib.exercises --require-all; fi; \
 	$(DONE)
 

@@ -151,7 +151,7 @@ def animate_frames(
             ax_loss.set(xlim=(0, max(epochs[-1], 1)), ylim=(0, 1.08 * top), xlabel="epoch", ylabel="loss", title="Loss")
             (train_line,) = ax_loss.plot([], [], color=BLUE, label="training")
             (val_line,) = ax_loss.plot([], [], "--", color=ORANGE, label="validation / test")
-            ax_loss.legend(loc="upper right", fontsize=8)
+            ax_loss.legend(loc="upper right", fontsize=10)
             heading = fig.suptitle("", fontsize=12, y=0.98)
 
         def draw(i: int):

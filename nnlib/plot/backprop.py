@@ -223,13 +223,13 @@ def plot_backprop(
                     textcoords="offset points",
                     ha="center",
                     va="bottom",
-                    fontsize=8,
+                    fontsize=10,
                     color="#222222",
                 )
     if per_layer:
         top = ax.get_ylim()[1]
         for l, m in enumerate(edge_max):
-            ax.text(l + 0.5, top, f"max |dW| {m:.2g}", ha="center", va="top", fontsize=8, color="#444444")
+            ax.text(l + 0.5, top, f"max |dW| {m:.2g}", ha="center", va="top", fontsize=10, color="#444444")
     if colorbar:
         ax.figure.colorbar(
             ScalarMappable(Normalize(-delta_scale, delta_scale), DIVERGING),

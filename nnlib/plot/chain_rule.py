@@ -101,8 +101,8 @@ def draw_neuron_graph(x: float, w: float, b: float, y: float, step: int = 4, ax:
             )
         )
     for name, (px, py) in _OPS.items():
-        ax.scatter([px], [py], s=1500 if len(name) > 1 else 900, facecolors="white", edgecolors="#333333", zorder=3)
-        ax.text(px, py, name, ha="center", va="center", fontsize=8 if len(name) > 1 else 13, zorder=4)
+        ax.scatter([px], [py], s=2600 if len(name) > 1 else 900, facecolors="white", edgecolors="#333333", zorder=3)
+        ax.text(px, py, name, ha="center", va="center", fontsize=10 if len(name) > 1 else 13, zorder=4)
     for name, (px, py) in _VALUES.items():
         known = step >= _KNOWN_AT[name]
         text = f"{name} = {values[name]:.3f}"
@@ -114,7 +114,7 @@ def draw_neuron_graph(x: float, w: float, b: float, y: float, step: int = 4, ax:
             text,
             ha="center",
             va="center",
-            fontsize=9.5,
+            fontsize=10,
             zorder=4,
             bbox=dict(
                 boxstyle="round,pad=0.35",

@@ -181,7 +181,7 @@ def plot_decision_boundary(
         title=title or ("Network output" if cmap == "cividis" else "Decision map of the network"),
     )
     ax.grid(False)
-    ax.legend(loc="best", fontsize=9, framealpha=0.85)
+    ax.legend(loc="best", fontsize=10, framealpha=0.85)
     return image
 
 

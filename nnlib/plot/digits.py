@@ -57,7 +57,7 @@ def _show_mosaic(
             text_,
             ha="center",
             va="top",
-            fontsize=9,
+            fontsize=10,
             color=color,
             fontweight=weight,
         )

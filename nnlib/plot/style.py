@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 
+from nnlib.plot.legibility import check_figures_if_asked
+
 STYLE_PATH = Path(__file__).with_name("nnlib.mplstyle")
 
 # Okabe & Ito (2008), in the order of the style's colour cycle; yellow F0E442 is unreadable on white.
@@ -40,8 +42,14 @@ DECISION_CMAP = LinearSegmentedColormap.from_list("nnlib_decision", ["#F2C56B", 
 
 
 def use_style() -> None:
-    """Use the book's style (``nnlib.mplstyle``, beside this module) from now on."""
+    """Use the book's style (``nnlib.mplstyle``, beside this module) from now on.
+
+    With ``NNLIB_CHECK_FIGURES=1`` in the environment (the book's build and tests), every
+    new figure also checks that its text is legible on the website
+    (:mod:`nnlib.plot.legibility`).
+    """
     matplotlib.style.use(STYLE_PATH)
+    check_figures_if_asked()
 
 
 @contextlib.contextmanager
