@@ -126,13 +126,17 @@ def load(path: str | os.PathLike) -> Network:
         file = given if given.exists() else _with_suffix(given)
         found, folder = file.exists(), file.is_dir()
     except (OSError, ValueError) as e:  # no permission to look, a name too long, a NUL byte
-        raise NetworkFileError(f"{given}: load cannot look for this file ({type(e).__name__}: {e})") from None
+        raise NetworkFileError(
+            f"{given}: load cannot look for this file ({type(e).__name__}: {e}); the path must name a readable file"
+        ) from None
     if not found:
         also = f" nor {str(file)!r}" if file != given else ""
         where = "" if given.is_absolute() else f" (relative to the working folder {os.getcwd()})"
         raise NetworkFileNotFound(f"load: there is no file {str(given)!r}{also}{where}")
     if folder:
-        raise NetworkFileError(f"{file}: a folder, not an nnlib network file (give the path of a file saved by save)")
+        raise NetworkFileError(
+            f"{file}: a folder, not an nnlib network file; the path must name a file written by save"
+        )
     try:
         return _read(file)
     except NetworkFileError:
