@@ -226,6 +226,22 @@ export class Network {
 export class SGD {
   constructor({ lr = 0.1, l1 = 0, l2 = 0 } = {}) { Object.assign(this, { lr, l1, l2 }); }
 
+  /** Would step(layers) keep every weight and bias finite? nnlib's fit asks this before every
+   *  step, with the same arithmetic: w - lr (dW + l2 w + l1 sign(w)) and b - lr db. */
+  keepsFinite(layers) {
+    for (const L of layers) {
+      const W = L.W.data, dW = L.dW.data;
+      for (let i = 0; i < W.length; i++) {
+        let g = dW[i];
+        if (this.l2) g += this.l2 * W[i];
+        if (this.l1) g += this.l1 * Math.sign(W[i]);
+        if (!Number.isFinite(W[i] - this.lr * g)) return false;
+      }
+      for (let j = 0; j < L.b.length; j++) if (!Number.isFinite(L.b[j] - this.lr * L.db[j])) return false;
+    }
+    return true;
+  }
+
   /** W <- W - lr (dW + l2 W + l1 sign(W)),  b <- b - lr db, in place. */
   step(layers) {
     for (const L of layers) {
@@ -708,8 +724,10 @@ export class Trainer {
   /** New data: the next seed. */
   regenerate() { return this.apply({ seed: (this.settings.seed + 1) % 2 ** 32 }); }
 
-  /** Train `epochs` epochs; returns how many ran (fewer if the loss stopped being finite:
-   *  then the weights of the last good epoch come back and `message` says what happened). */
+  /** Train `epochs` epochs; returns how many ran (fewer if training diverged), as the Python
+   *  Trainer (nnlib's fit) does: each step is checked before it is taken, and one that would make
+   *  a weight NaN or infinite stops training with the weights of the last completed step. An epoch
+   *  that ends with a loss that is not finite gives back the weights of the last recorded epoch. */
   step(epochs = 1) {
     this.message = "";
     const { net, optimizer } = this, n = this.FTrain.rows, bs = this.settings.batch_size;
@@ -720,6 +738,12 @@ export class Trainer {
       for (let start = 0; start < n; start += bs) {           // one mini-batch: forward, BP1-BP4, SGD
         net.forward(sliceRows(F, start, start + bs));
         net.backward(sliceRows(Y, start, start + bs));
+        if (!optimizer.keepsFinite(net.layers)) {
+          this.message = `training diverged in epoch ${this.epoch + 1} with learning rate ${formatG(optimizer.lr)}: ` +
+            "a step would have made a weight NaN or infinite. The weights of the last completed step are kept; " +
+            "try a smaller learning rate.";
+          return done;
+        }
         optimizer.step(net.layers);
       }
       this.epoch += 1;
