@@ -100,8 +100,8 @@ export const ACTIVATIONS = {
   relu: { f: (z) => Math.max(z, 0), derivative: (z, a) => (z > 0 ? 1 : 0) },
   // tanh'(z) = 1 - a^2
   tanh: { f: Math.tanh, derivative: (z, a) => 1 - a * a },
-  // nnlib writes 1 / (1 + e^-z) as 0.5 tanh(z / 2) + 0.5 (never overflows); sigma' = a (1 - a)
-  sigmoid: { f: (z) => 0.5 * Math.tanh(0.5 * z) + 0.5, derivative: (z, a) => a * (1 - a) },
+  // nnlib computes sigma(z) as 1 / (1 + e^-z), and as e^z below z = -707 where e^-z overflows; sigma' = a (1 - a)
+  sigmoid: { f: (z) => (z < -707 ? Math.exp(z) : 1 / (1 + Math.exp(-z))), derivative: (z, a) => a * (1 - a) },
   // the playground's "linear" is nnlib's "identity"
   linear: { f: (z) => z, derivative: (z, a) => 1 },
 };
