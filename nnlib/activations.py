@@ -49,17 +49,19 @@ def step_prime(z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic sigmoid 1 / (1 + exp(-z)), exact to a few units in the last place for every z.
+    """Logistic sigmoid 1 / (1 + exp(-z)), to one or two units in the last place for every z.
 
-    Computed with the identity ``sigma(z) = 0.5 * tanh(z / 2) + 0.5``, which never
-    overflows (``exp(-z)`` overflows for z < -709). For z < 0 that formula alone would
-    lose the small value sigma(z) ~ e^z to cancellation (``-0.5 + 0.5 + tiny``):
-    ``sigmoid(-40)`` would be exactly 0 instead of 4.2e-18. So it is used on ``|z|``
-    only, and the negative side follows from ``sigma(z) = e^z sigma(-z)``::
+    The textbook formula keeps full relative precision on both tails. For z >> 0,
+    exp(-z) is tiny and 1 / (1 + tiny) keeps every digit; for z << 0, exp(-z) is huge
+    and 1 / huge is just as exact: ``sigmoid(-40)`` is 4.2e-18 to the last digit (the
+    identity ``0.5 * tanh(z / 2) + 0.5`` rounds it to exactly 0, by cancellation). Each
+    step rounds monotonically, so the result never decreases as z grows. The formula
+    fails only below z = -707 (float64; -86 in float32), where exp(-z) overflows or the
+    result is no longer a normal float. There 1 + e^z rounds to 1, so
 
-        sigma(z) = e^min(z, 0) * (0.5 * tanh(|z| / 2) + 0.5)
+        sigma(z) = e^z / (1 + e^z) = e^z   (to the last digit)
 
-    For z >= 0 the factor is e^0 = 1: the same numbers, bit for bit, as the identity alone.
+    and that is what is computed, with no overflow warning.
     """
     # Convert lists, ints and float16 to float arrays; skip that for float32/64 arrays (the
     # usual case: it costs more than the sigmoid itself on a small mini-batch).
@@ -67,17 +69,33 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
     if z.ndim == 0:  # a number: numpy returns scalars for 0-d arrays, which cannot be updated in place
         return sigmoid(z.reshape(1))[0]
-    # In place on two buffers (the last argument of each ufunc is its output): this runs
-    # twice per training step on small arrays.
-    s = np.abs(z)
-    np.multiply(s, 0.5, s)
-    np.tanh(s, s)
-    np.multiply(s, 0.5, s)
-    np.add(s, 0.5, s)  # sigma(|z|) = 0.5 tanh(|z| / 2) + 0.5, in [0.5, 1]: no cancellation
-    e = np.minimum(z, 0.0)
-    np.exp(e, e)  # e^z where z < 0, else 1; never overflows
-    np.multiply(s, e, s)
+    edge = _SIGMOID_EDGE.get(z.dtype.char) or _sigmoid_edge(z.dtype)
+    if z.size == 0 or z.min() >= -edge:  # the usual case (a NaN fails the test, and gives NaN below)
+        return _reciprocal_sigmoid(z)
+    with np.errstate(over="ignore"):  # exp(-z) = inf below z = -709.8 (float64): replaced next
+        s = _reciprocal_sigmoid(z)
+    np.exp(z, out=s, where=z < -edge)  # far out on the left tail, sigma(z) = e^z
     return s
+
+
+def _reciprocal_sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)), in place on one new array (the last argument of each ufunc is its output).
+
+    Four ufunc calls: this runs twice per training step, on small arrays.
+    """
+    s = np.negative(z)
+    np.exp(s, s)
+    np.add(s, 1.0, s)
+    np.reciprocal(s, s)
+    return s
+
+
+def _sigmoid_edge(dtype: np.dtype) -> float:
+    """Below -edge, 1 / (1 + exp(-z)) overflows or is no longer a normal float: 707 in float64, 86 in float32."""
+    return float(np.floor(-np.log(np.finfo(dtype).tiny)) - 1)
+
+
+_SIGMOID_EDGE = {t.char: _sigmoid_edge(t) for t in (np.dtype(np.float64), np.dtype(np.float32))}
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ The helpers return the argument converted (an int, a float, an array, a dtype).
 from __future__ import annotations
 
 import numbers
+import os
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,25 @@ def float_dtype(dtype: Any, name: str = "dtype", who: str = "") -> np.dtype:
     if dt is None or dt not in (np.float32, np.float64):
         raise TypeError(f"{_who(who)}{name} must be float32 or float64, got {shown(dtype)}")
     return dt
+
+
+def fits_in_memory(n_numbers: int, dtype: np.dtype, what: str, who: str = "") -> None:
+    """Refuse ``n_numbers`` of ``dtype`` that could never fit in this machine's memory (``what`` names the cause).
+
+    Checked before allocating, so that a size typed wrong gets a message about the size,
+    not a ``MemoryError`` from deep inside numpy.
+    """
+    need = n_numbers * dtype.itemsize
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy's own limit
+        have = 0
+    if need > (have or 2**62):
+        where = f"this machine's memory ({have / 2**30:,.1f} GiB)" if have else "memory can hold"
+        raise ValueError(
+            f"{_who(who)}{what} would need {n_numbers:,} numbers ({need / 2**30:,.1f} GiB in {dtype.name}), "
+            f"more than {where}"
+        )
 
 
 def array(value: Any, name: str, who: str = "") -> np.ndarray:

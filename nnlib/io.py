@@ -42,6 +42,10 @@ class NetworkFileError(ValueError):
     """A file that :func:`load` cannot read as an nnlib network: the message names the file and the problem."""
 
 
+class NetworkFileNotFound(NetworkFileError, FileNotFoundError):
+    """No file where :func:`load` looked: a :class:`NetworkFileError`, and a ``FileNotFoundError`` too."""
+
+
 def _path(path, who: str) -> Path:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{who}: path must be a file name (str or pathlib.Path), got {checks.shown(path)}")
@@ -113,15 +117,26 @@ def load(path: str | os.PathLike) -> Network:
 
     ``path`` is read as given; when there is no such file but ``path + ".npz"`` exists
     (``save`` added the suffix), that one. Any file that is not exactly what
-    :func:`save` writes raises :class:`NetworkFileError` naming the file and the problem.
+    :func:`save` writes raises :class:`NetworkFileError` naming the file and the problem;
+    so does a folder or a path that cannot be looked at. When neither name exists the error
+    (:class:`NetworkFileNotFound`) is also a ``FileNotFoundError``, and names both.
     """
     given = _path(path, "load")
-    file = given if given.exists() else _with_suffix(given)
-    if not file.exists():
-        also = f" (nor {str(file)!r})" if file != given else ""
-        raise FileNotFoundError(f"load: no file {str(given)!r}{also}")
-    if file.is_dir():
-        raise IsADirectoryError(f"load: {str(file)!r} is a folder, not a network file")
+    try:
+        file = given if given.exists() else _with_suffix(given)
+        found, folder = file.exists(), file.is_dir()
+    except (OSError, ValueError) as e:  # no permission to look, a name too long, a NUL byte
+        raise NetworkFileError(
+            f"{given}: load cannot look for this file ({type(e).__name__}: {e}); the path must name a readable file"
+        ) from None
+    if not found:
+        also = f" nor {str(file)!r}" if file != given else ""
+        where = "" if given.is_absolute() else f" (relative to the working folder {os.getcwd()})"
+        raise NetworkFileNotFound(f"load: there is no file {str(given)!r}{also}{where}")
+    if folder:
+        raise NetworkFileError(
+            f"{file}: a folder, not an nnlib network file; the path must name a file written by save"
+        )
     try:
         return _read(file)
     except NetworkFileError:

@@ -44,15 +44,23 @@ class Dense:
             if not isinstance(v, (int, np.integer)) or isinstance(v, (bool, np.bool_)) or v < 1:
                 raise ValueError(f"Dense layer needs a positive integer {name}, got {v!r}")
         self.n_in, self.n_out = int(n_in), int(n_out)
+        self.dtype = checks.float_dtype(dtype, "dtype", f"Dense({self.n_in} -> {self.n_out})")
+        checks.fits_in_memory(
+            (self.n_in + 1) * self.n_out, self.dtype, f"n_in={self.n_in} and n_out={self.n_out}", "Dense"
+        )
         try:
             self.activation = get_activation(activation)
             initializer = get_initializer(init)
         except (TypeError, ValueError) as e:
             raise type(e)(f"Dense({self.n_in} -> {self.n_out}): {e}") from None
-        self.dtype = checks.float_dtype(dtype, "dtype", f"Dense({self.n_in} -> {self.n_out})")
         rng = as_rng(rng, f"Dense({self.n_in} -> {self.n_out})")
         try:
             W = np.asarray(initializer(self.n_in, self.n_out, rng, self.dtype))
+        except MemoryError:
+            raise ValueError(
+                f"Dense: n_in={self.n_in} and n_out={self.n_out} need {self.n_in * self.n_out:,} weights, "
+                f"more than the memory free now"
+            ) from None
         except Exception as e:  # a function given as init, failing
             raise ValueError(
                 f"Dense({self.n_in} -> {self.n_out}): init {init!r} must be a function (n_in, n_out, rng, dtype) "

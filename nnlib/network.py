@@ -90,8 +90,7 @@ class Network:
         self.dtype = checks.float_dtype(dtype, "dtype", "Network")
         self.sizes = [int(s) for s in sizes]
         n_params = sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
-        if n_params * self.dtype.itemsize >= 2**62:
-            raise ValueError(f"Network: sizes={self.sizes} would need {n_params} weights, more than memory can hold")
+        checks.fits_in_memory(n_params, self.dtype, f"sizes={self.sizes}", "Network")
         self.loss = _named(get_loss, loss, "loss")
         hidden = _named(get_activation, activation, "activation")
         out = _named(
@@ -295,10 +294,10 @@ class Network:
     def predict(self, X) -> np.ndarray:
         """Network output for raw input ``X`` of shape ``(n_samples, n_inputs)``.
 
-        ``X`` may have no rows (the output then has none either). Inputs so large that
+        ``X`` must have at least one row, like everywhere in nnlib. Inputs so large that
         the computation overflows raise ``ValueError`` instead of returning inf or NaN.
         """
-        X = self.check_inputs(X, allow_empty=True)
+        X = self.check_inputs(X)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
             A = self.forward(X)
         if checks.first_non_finite(A) is not None:

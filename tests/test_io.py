@@ -47,6 +47,23 @@ def test_a_name_written_by_save_loads_back(tmp_path, monkeypatch):
         nnlib.load("other")
 
 
+def test_a_missing_file_a_folder_or_an_unreadable_path_get_one_nnlib_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(nnlib.NetworkFileError, match=r"no file 'model' nor 'model\.npz' \(relative to .*") as info:
+        nnlib.load("model")
+    assert isinstance(info.value, FileNotFoundError) and isinstance(info.value, ValueError)
+    with pytest.raises(FileNotFoundError, match=r"there is no file '[^']*gone\.npz'$"):
+        nnlib.load(tmp_path / "gone.npz")  # absolute, with the suffix: one name tried
+    (tmp_path / "folder.npz").mkdir()
+    for name in ("folder.npz", "folder"):
+        with pytest.raises(nnlib.NetworkFileError, match=r"folder\.npz: a folder, not an nnlib network file"):
+            nnlib.load(name)
+    with pytest.raises(nnlib.NetworkFileError, match=r"load cannot look for this file \((OSError|ValueError)"):
+        nnlib.load("x" * 5000)  # a name too long for the file system
+    with pytest.raises(nnlib.NetworkFileError, match=r"there is no file 'a\\x00b'"):
+        nnlib.load("a\0b")  # a name no file can have
+
+
 def test_save_refuses_what_load_could_not_read_and_writes_nothing(tmp_path):
     net = Network([2, 1], rng=0)
     with pytest.raises(TypeError, match="save: net must be an nnlib Network"):

@@ -202,14 +202,35 @@ def test_structural_changes_give_a_fresh_network():
     assert core.apply(core.settings.replace(discretize=True)) == "view"
 
 
-def test_divergence_keeps_the_last_good_weights_and_explains():
-    core = Trainer(Settings(activation="relu", hidden=(8, 8, 8), learning_rate=1e6, dataset="reg-plane"))
+def test_divergence_keeps_the_last_completed_step_and_explains():
+    settings = Settings(activation="relu", hidden=(8, 8, 8), learning_rate=1e6, dataset="reg-plane")
+    core = Trainer(settings)
     done = core.step(5)
     assert done < 5 and "diverged" in core.message and "smaller learning rate" in core.message
-    assert all(np.isfinite(p).all() for p in params(core.net))
-    assert core.epoch == done and np.isfinite(core.train_loss)
+    assert "The weights of the last completed step are kept" in core.message
+    assert core.epoch == done and len(core.history["epoch"]) == done + 1 and np.isfinite(core.train_loss)
+    # The same run by hand, step by step, until a step makes a weight NaN or infinite.
+    ref = Trainer(settings)
+    net, bs, last = ref.net, settings.batch_size, ref.net.get_params()
+    with np.errstate(all="ignore"):
+        while True:
+            order = ref._shuffle_rng.permutation(len(ref.F_train))
+            steps = range(0, len(order), bs)
+            for start in steps:
+                net.forward(ref.F_train[order[start : start + bs]])
+                net.backward(ref.y_train[order[start : start + bs]])
+                ref.optimizer.step(net.layers)
+                if not all(np.isfinite(p).all() for p in net.get_params()):
+                    break
+                last = net.get_params()
+            else:
+                continue
+            break
+    for got, want in zip(params(core.net), last):
+        np.testing.assert_array_equal(got, want)
+    core.reset()
     core.apply(core.settings.replace(learning_rate=1e-4))  # a sane rate: training goes on
-    assert core.step(2) == 2 and core.message == "" and core.epoch == done + 2
+    assert core.step(2) == 2 and core.message == "" and core.epoch == 2
 
 
 def test_grid_outputs():

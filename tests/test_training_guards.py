@@ -155,7 +155,9 @@ def test_empty_data_is_refused_before_any_work():
         net.evaluate(np.zeros((0, 2)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match="at least one row"):
         net.gradients(np.zeros((0, 2)), np.zeros((0, 1)))
-    assert net.predict(np.zeros((0, 2))).shape == (0, 1)  # a prediction for no rows is no rows
+    for method in (net.predict, net.classify):
+        with pytest.raises(ValueError, match=r"expected X with at least one row \(example\), got .* \(0, 2\)"):
+            method(np.zeros((0, 2)))
 
 
 def test_non_finite_weights_are_refused():

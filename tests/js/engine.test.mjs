@@ -266,7 +266,7 @@ test("SGD adds l2 W and l1 sign(W) to the weight gradients, never to the biases 
   close(L.b, [0.07]);
 });
 
-test("a loss that stops being finite restores the last good weights and sets a message", () => {
+test("a step that would make a weight infinite is not taken: the last completed step is kept, with a message", () => {
   const tr = new Trainer({ dataset: "reg-plane", features: ["x1", "x2", "x1^2", "x2^2"], hidden: [8],
                            activation: "linear", learning_rate: 0.001 });
   assert.equal(tr.step(2), 2);
@@ -274,9 +274,13 @@ test("a loss that stops being finite restores the last good weights and sets a m
   assert.equal(tr.apply({ learning_rate: 50 }), "optimizer");   // training continues with a huge rate
   assert.equal(tr.step(3), 0);
   assert.equal(tr.epoch, 2);
-  assert.deepEqual(tr.exportState().params, good.params);
   assert.deepEqual(tr.history, good.history);
-  assert.match(tr.message, /^training diverged in epoch 3 with learning rate 50: .* weights of epoch 2 are kept/);
+  const { weights, biases } = tr.exportState().params;
+  assert.ok([...weights.flat(2), ...biases.flat()].every(Number.isFinite), "every weight is finite");
+  assert.notDeepEqual(tr.exportState().params, good.params);   // the steps of epoch 3 before the bad one
+  assert.match(tr.message, /^training diverged in epoch 3 with learning rate 50: a step would have made a weight NaN/);
+  assert.match(tr.message, /The weights of the last completed step are kept; try a smaller learning rate\.$/);
+  tr.reset();
   tr.apply({ learning_rate: 0.001 });
   assert.equal(tr.step(1), 1);
   assert.equal(tr.message, "");

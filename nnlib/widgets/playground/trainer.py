@@ -15,7 +15,8 @@ Choices, as in TensorFlow Playground:
 * Weights start uniform in ``[-0.5, 0.5]`` and biases at ``0.1`` (all weights
   zero with ``init_zero``). One *epoch* is one pass over the shuffled training
   set in mini-batches of ``batch_size``: ``net.forward``, ``net.backward`` and
-  ``SGD.step`` for each batch.
+  ``SGD.step`` for each batch. It is :func:`nnlib.training.fit` for one epoch, so each
+  step is checked before it is taken, as in every nnlib training: the weights stay finite.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 from ...data import playground, train_test_split
 from ...network import Network
 from ...optimizers import SGD
+from ...training import TrainingDiverged, fit
 from .features import feature_matrix
 from .settings import Settings
 
@@ -167,23 +169,38 @@ class Trainer:
     def step(self, epochs: int = 1) -> int:
         """Train ``epochs`` epochs; returns how many ran (fewer if training diverged).
 
-        One epoch shuffles the training set and, for each mini-batch, runs
-        ``net.forward``, ``net.backward`` and ``optimizer.step``. If the loss
-        stops being finite, the weights of the last good epoch come back and
-        ``message`` says what happened.
+        Each epoch is :func:`~nnlib.training.fit` for one epoch: it shuffles the training set
+        with this run's generator and, for each mini-batch, runs ``net.forward``,
+        ``net.backward`` and the optimiser's step, each step checked before it is taken. If a
+        step would make a weight NaN or infinite, training stops with the weights of the last
+        completed step. If the epoch ends with finite weights but a loss that is not a finite
+        number (the outputs overflowed), the weights of the last recorded epoch come back.
+        Either way ``message`` says what happened.
         """
         with self._lock, np.errstate(over="ignore", invalid="ignore"):
             self.message = ""
-            net, opt, layers = self.net, self.optimizer, self.net.layers
-            n, bs = len(self.F_train), self.settings.batch_size
+            net, opt = self.net, self.optimizer
             for done in range(int(epochs)):
                 before = net.get_params()
-                order = self._shuffle_rng.permutation(n)
-                F, Y = self.F_train[order], self.y_train[order]  # one copy per epoch
-                for start in range(0, n, bs):
-                    net.forward(F[start : start + bs])
-                    net.backward(Y[start : start + bs])
-                    opt.step(layers)
+                try:
+                    fit(
+                        net,
+                        self.F_train,
+                        self.y_train,
+                        epochs=1,
+                        batch_size=self.settings.batch_size,
+                        optimizer=opt,
+                        progress=False,
+                        train_metrics=False,
+                        rng=self._shuffle_rng,
+                    )
+                except TrainingDiverged:
+                    self.message = (
+                        f"training diverged in epoch {self.epoch + 1} with learning rate {opt.lr:g}: "
+                        f"a step would have made a weight NaN or infinite. The weights of the last "
+                        f"completed step are kept; try a smaller learning rate."
+                    )
+                    return done
                 self.epoch += 1
                 if not self._record():
                     net.set_params(before)

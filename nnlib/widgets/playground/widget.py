@@ -221,7 +221,7 @@ class Playground(anywidget.AnyWidget):
         if not self.playing:
             self.send({"type": "idle", "view": view})
             return
-        if self.core.step(1) == 0:  # diverged: the last good weights are kept; pause and say so
+        if self.core.step(1) == 0:  # diverged: the weights of the last completed step are kept; pause and say so
             self.playing = False
             self.send({"type": "idle", "view": view})
             self._publish(self.core.message, error=True)

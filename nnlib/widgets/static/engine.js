@@ -100,8 +100,8 @@ export const ACTIVATIONS = {
   relu: { f: (z) => Math.max(z, 0), derivative: (z, a) => (z > 0 ? 1 : 0) },
   // tanh'(z) = 1 - a^2
   tanh: { f: Math.tanh, derivative: (z, a) => 1 - a * a },
-  // nnlib writes 1 / (1 + e^-z) as 0.5 tanh(z / 2) + 0.5 (never overflows); sigma' = a (1 - a)
-  sigmoid: { f: (z) => 0.5 * Math.tanh(0.5 * z) + 0.5, derivative: (z, a) => a * (1 - a) },
+  // nnlib computes sigma(z) as 1 / (1 + e^-z), and as e^z below z = -707 where e^-z overflows; sigma' = a (1 - a)
+  sigmoid: { f: (z) => (z < -707 ? Math.exp(z) : 1 / (1 + Math.exp(-z))), derivative: (z, a) => a * (1 - a) },
   // the playground's "linear" is nnlib's "identity"
   linear: { f: (z) => z, derivative: (z, a) => 1 },
 };
@@ -225,6 +225,22 @@ export class Network {
 /** SGD with L1 / L2 regularisation of the weights (never the biases), as nnlib.optimizers.SGD. */
 export class SGD {
   constructor({ lr = 0.1, l1 = 0, l2 = 0 } = {}) { Object.assign(this, { lr, l1, l2 }); }
+
+  /** Would step(layers) keep every weight and bias finite? nnlib's fit asks this before every
+   *  step, with the same arithmetic: w - lr (dW + l2 w + l1 sign(w)) and b - lr db. */
+  keepsFinite(layers) {
+    for (const L of layers) {
+      const W = L.W.data, dW = L.dW.data;
+      for (let i = 0; i < W.length; i++) {
+        let g = dW[i];
+        if (this.l2) g += this.l2 * W[i];
+        if (this.l1) g += this.l1 * Math.sign(W[i]);
+        if (!Number.isFinite(W[i] - this.lr * g)) return false;
+      }
+      for (let j = 0; j < L.b.length; j++) if (!Number.isFinite(L.b[j] - this.lr * L.db[j])) return false;
+    }
+    return true;
+  }
 
   /** W <- W - lr (dW + l2 W + l1 sign(W)),  b <- b - lr db, in place. */
   step(layers) {
@@ -708,8 +724,10 @@ export class Trainer {
   /** New data: the next seed. */
   regenerate() { return this.apply({ seed: (this.settings.seed + 1) % 2 ** 32 }); }
 
-  /** Train `epochs` epochs; returns how many ran (fewer if the loss stopped being finite:
-   *  then the weights of the last good epoch come back and `message` says what happened). */
+  /** Train `epochs` epochs; returns how many ran (fewer if training diverged), as the Python
+   *  Trainer (nnlib's fit) does: each step is checked before it is taken, and one that would make
+   *  a weight NaN or infinite stops training with the weights of the last completed step. An epoch
+   *  that ends with a loss that is not finite gives back the weights of the last recorded epoch. */
   step(epochs = 1) {
     this.message = "";
     const { net, optimizer } = this, n = this.FTrain.rows, bs = this.settings.batch_size;
@@ -720,6 +738,12 @@ export class Trainer {
       for (let start = 0; start < n; start += bs) {           // one mini-batch: forward, BP1-BP4, SGD
         net.forward(sliceRows(F, start, start + bs));
         net.backward(sliceRows(Y, start, start + bs));
+        if (!optimizer.keepsFinite(net.layers)) {
+          this.message = `training diverged in epoch ${this.epoch + 1} with learning rate ${formatG(optimizer.lr)}: ` +
+            "a step would have made a weight NaN or infinite. The weights of the last completed step are kept; " +
+            "try a smaller learning rate.";
+          return done;
+        }
         optimizer.step(net.layers);
       }
       this.epoch += 1;

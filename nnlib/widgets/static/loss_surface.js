@@ -6,14 +6,14 @@
 //
 // The descent is the one nnlib.widgets.explorers.descent_path computes in Python (the losses
 // chapter's `descend`), step for step: the same sigmoid, the same deltas, and NumPy's
-// pairwise summation for the means. The only difference is the last bit of tanh (V8's and
-// NumPy's differ for about a quarter of inputs), so the paths agree to about 1e-15.
+// pairwise summation for the means. The only difference is the last bit of exp (V8's and
+// NumPy's can differ), so the paths agree to about 1e-15.
 import { choiceSlider, frame, guarded, h, keepDrawn, palette, setupCanvas, showError, slider } from "./ui.js";
 import { Axes, FONT, SIZE, cividis, colorbar, drawField, formatG, formatValue, legend, legendRow } from "./chart.js";
 
-/** nnlib.activations.sigmoid: 0.5 tanh(z / 2) + 0.5. */
+/** nnlib.activations.sigmoid: 1 / (1 + exp(-z)), and e^z below z = -707, where exp(-z) overflows. */
 export function sigmoid(z) {
-  return 0.5 * Math.tanh(0.5 * z) + 0.5;
+  return z < -707 ? Math.exp(z) : 1 / (1 + Math.exp(-z));
 }
 
 /** nnlib.activations.sigmoid_prime: sigma(z) (1 - sigma(z)). */
