@@ -201,6 +201,39 @@ def test_it_waits_for_the_first_epoch_then_draws_what_the_kernel_sends(browser, 
         context.close()
 
 
+def test_a_fit_that_raised_shows_as_stopped_with_its_reason(browser, esm, recorded):
+    start = {**recorded, "status": "training", "history": {}, "grid": [], "frame_ends": [], "frame_grids": []}
+    context, page, log = widget_page(browser, esm, start)
+    try:
+        drawn(page)
+        n = 12  # the kernel's final state after fit raised at epoch 12
+        end = {
+            "history": {k: v[:n] for k, v in recorded["history"].items()},
+            "grid": recorded["grid"],
+            "frame_ends": [1, n],  # the replay: the first epoch and the last
+            "frame_grids": recorded["frame_grids"][: 2 * 1600],
+            "reason": "TrainingDiverged: the loss became NaN",
+            "status": "stopped",
+        }
+        page.evaluate(
+            """(state) => { for (const [k, v] of Object.entries(state)) window.model.state[k] = v;
+                            window.model.set("status", state.status); }""",
+            end,
+        )
+        page.wait_for_function("() => document.querySelector('.nnlib-dash-status').textContent.startsWith('stopped')")
+        assert (
+            page.inner_text(".nnlib-dash-status")
+            == "stopped after 12 of 60 epochs: TrainingDiverged: the loss became NaN"
+        )
+        page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
+        assert page.inner_text("[aria-live]").startswith(
+            "Training stopped early after 12 epochs (TrainingDiverged: the loss became NaN). loss "
+        )
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
 def test_a_broken_state_shows_a_message_not_a_blank_box(browser, esm, recorded):
     broken = {**recorded, "grid": recorded["grid"][:100]}  # a grid of the wrong size
     context, page, log = widget_page(browser, esm, broken)
