@@ -26,7 +26,7 @@ const COLOR_NAMES = ["orange", "blue", "green", "vermillion", "purple", "sky blu
 
 // Columns of at least 250 px: the 12 px text of a 320 px canvas stays above 9 px when it shrinks.
 const DASHBOARD_STYLE = `
-.nnlib-widget [hidden] { display: none !important; }
+.nnlib-frame [hidden] { display: none !important; }
 .nnlib-dash-head { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: center;
   font-variant-numeric: tabular-nums; }
 .nnlib-dash-head progress { width: 9rem; accent-color: #0072B2; }
