@@ -43,11 +43,13 @@ START_TIMEOUT_S = 60
 
 @dataclass(frozen=True)
 class Lab:
-    """A running JupyterLab: ``base`` (``http://127.0.0.1:port``), its ``token`` and its root ``folder``."""
+    """A running JupyterLab: ``base`` (``http://127.0.0.1:port``), its ``token``, its root ``folder``
+    and the server's process id ``pid``."""
 
     base: str
     token: str
     folder: Path
+    pid: int
 
     @property
     def url(self) -> str:
@@ -109,7 +111,7 @@ def running_lab(notebooks: Path) -> Iterator[Lab]:
                                 f"jupyter lab did not start within {START_TIMEOUT_S} s: {log_path.read_text()[-2000:]}"
                             ) from None
                         time.sleep(0.2)
-                yield Lab(base, token, folder)
+                yield Lab(base, token, folder, server.pid)
             finally:
                 server.terminate()
                 try:
