@@ -17,7 +17,7 @@ EXAMPLE_URL = "dataset=circle;features=x1,x2;hidden=4,2;activation=tanh;learning
 PG = ".nnlib-pg-widget"
 EPOCH = f"() => Number(document.querySelector('{PG}').dataset.epoch)"
 STATUS = f"() => document.querySelector('{PG} .nnlib-status').textContent"
-EPOCHS = 400  # the dashboard's fit: about 1.5 s on an idle machine
+EPOCHS = 300  # the dashboard's fit: about 1.1 s on an idle machine (the test takes about 25 s at a load of 7)
 CELLS = [
     f"from nnlib.widgets.playground import Playground\npg = Playground({EXAMPLE_URL!r})\npg",
     f"""import json, time
