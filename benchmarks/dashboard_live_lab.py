@@ -14,7 +14,15 @@ the machine's clock (``time.time()`` and ``Date.now()``). Prints, as medians ove
 * redraws per second during the fit (target: at least 2) and the longest gap between two;
 * how long after the end of ``fit`` the final state was drawn;
 * the fit's duration with and without the dashboard, browser included (target: at most 5 %
-  more; the browser draws on the same 2 cores as the kernel).
+  more; the browser draws on the same 2 cores as the kernel);
+* where the time goes, per fit, with and without the dashboard: the kernel's CPU time
+  (``time.process_time()`` around ``fit``), the page's main-thread busy time (Chrome's
+  ``Performance.getMetrics``: ``TaskDuration``, and the part of it spent in scripts, style
+  and layout) and the Jupyter server's CPU time
+  (``/proc/<pid>/stat``), each sampled around the cell. On a shared machine the wall time
+  moves with the load; the CPU times say what the dashboard itself costs.
+
+The cells run one at a time (Ctrl+Enter), alternating with and without the dashboard.
 
 The first dashboard of a session also loads the front end's module; its run is printed
 apart and left out of the medians.
@@ -27,19 +35,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium")
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from _browser import CHROMIUM  # noqa: E402
 
 SETUP = """\
 import json, time
@@ -53,12 +57,12 @@ X_train, y_train, X_val, y_val = train_test_split(X, 2 * y - 1, test_fraction=0.
 def run(dashboard):
     net = Network([2, 16, 16, 1], activation="tanh", output_activation="tanh", init="xavier", rng=0)
     callbacks = [TrainingDashboard(X_train, y_train)] if dashboard else []
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     fit(net, X_train, y_train, epochs={epochs}, batch_size=10, lr=0.03, validation_data=(X_val, y_val),
         callbacks=callbacks, progress=False, rng=1)
-    end = time.time()
+    end, cpu = time.time(), time.process_time() - cpu
     with open("times.jsonl", "a") as f:
-        f.write(json.dumps({{"dashboard": dashboard, "start": start, "end": end}}) + "\\n")
+        f.write(json.dumps({{"dashboard": dashboard, "start": start, "end": end, "cpu": cpu}}) + "\\n")
 """
 
 RECORDER = """() => {
@@ -77,73 +81,46 @@ RECORDER = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Chrome's Performance.getMetrics: seconds the page's main thread spent busy (Task), running scripts,
+# recalculating styles and laying out (each <Name>Duration)
+PAGE_METRICS = ("task", "script", "recalcStyle", "layout")
 
 
-def notebook(epochs: int, runs: int) -> dict:
-    cells = [SETUP.format(epochs=epochs)] + [f"run({dash})" for _ in range(runs + 1) for dash in (True, False)]
-    return {
-        "cells": [
-            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s}
-            for i, s in enumerate(cells)
-        ],
-        "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        JUPYTER_CONFIG_DIR=str(folder / ".config"),
-        JUPYTER_RUNTIME_DIR=str(folder / ".runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(folder / ".settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(folder / ".workspaces"),
-    )
-    args = [
-        str(Path(sys.executable).with_name("jupyter")),
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--ServerApp.token={token}",
-        f"--ServerApp.root_dir={folder}",
-        "--ServerApp.open_browser=False",
-    ]
-    if os.geteuid() == 0:
-        args.append("--allow-root")
-    log = open(folder / "lab.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit(f"JupyterLab did not start within 60 s; see {folder / 'lab.log'}")
+def measure(page, lab, n_fits: int, timeout: float) -> tuple[list[dict], list[dict]]:
+    """Run the fits' cells one by one; each fit's record gains the page's and the server's CPU time."""
+    from _lab import run_cell, wait_idle
 
-
-def measure(page, folder: Path, n_fits: int, timeout: float) -> tuple[list[dict], list[dict]]:
     page.evaluate(RECORDER)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    times_file = folder / "times.jsonl"
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if times_file.exists() and len(times_file.read_text().splitlines()) >= n_fits:
-            break
-        time.sleep(0.5)
-    else:
-        raise SystemExit(f"the fits did not finish within {timeout:.0f} s")
-    time.sleep(1.5)  # the last final state reaches the page
-    fits = [json.loads(line) for line in times_file.read_text().splitlines()]
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def page_busy() -> dict[str, float]:
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return {name: metrics[f"{name[0].upper()}{name[1:]}Duration"] for name in PAGE_METRICS}
+
+    times_file = lab.folder / "times.jsonl"
+    run_cell(page, 0)
+    wait_idle(page)
+    extra = []
+    for i in range(n_fits):
+        busy, server = page_busy(), server_cpu(lab.pid)
+        run_cell(page, i + 1)
+        deadline = time.time() + timeout
+        while not (times_file.exists() and len(times_file.read_text().splitlines()) > i):
+            if time.time() > deadline:
+                raise SystemExit(f"fit {i + 1} did not finish within {timeout:.0f} s")
+            time.sleep(0.1)
+        wait_idle(page)
+        time.sleep(0.5)  # the final state reaches the page and is drawn
+        after = page_busy()
+        extra.append({"server": server_cpu(lab.pid) - server, **{k: after[k] - busy[k] for k in PAGE_METRICS}})
+    fits = [{**json.loads(line), **more} for line, more in zip(times_file.read_text().splitlines(), extra)]
     return fits, page.evaluate("() => window.__draws")
 
 
@@ -185,50 +162,50 @@ def summarise(fits: list[dict], draws: list[dict], epochs: int) -> None:
         f"  fit: with the dashboard {with_dash:.3f} s, without {without:.3f} s (medians): "
         f"overhead {100 * (with_dash - without) / without:+.1f} % (target <= 5 %)"
     )
+    print("  CPU time per fit, medians (first fit of each kind left out), with / without the dashboard:")
+    for key, what in (
+        ("cpu", "kernel (fit)"),
+        ("task", "page main thread"),
+        ("script", "  of which script"),
+        ("recalcStyle", "  of which style"),
+        ("layout", "  of which layout"),
+        ("server", "Jupyter server"),
+    ):
+        a = statistics.median(f[key] for f in fits[2:] if f["dashboard"])
+        b = statistics.median(f[key] for f in fits[2:] if not f["dashboard"])
+        share = f"{100 * (a - b) / without:+.1f} % of the fit" if key != "cpu" else f"{100 * (a - b) / b:+.1f} %"
+        print(f"    {what:17} {a:7.3f} s / {b:7.3f} s: {a - b:+.3f} s ({share})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=600)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (lab.log, screenshot)")
     args = parser.parse_args()
     if CHROMIUM is None:  # as the browser tests: skipped, so that `make bench` runs the others
         print("skipped: this benchmark needs Debian's chromium on PATH (apt-get install chromium)")
         return
     from playwright.sync_api import sync_playwright
 
-    folder = Path(tempfile.mkdtemp(prefix="nnlib-lab-"))
-    (folder / "live.ipynb").write_text(json.dumps(notebook(args.epochs, args.runs)))
-    port, token = free_port(), secrets.token_hex(16)
-    lab = start_lab(folder, port, token)
-    try:
-        with sync_playwright() as pw:
+    before = os.getloadavg()
+
+    from _lab import open_notebook, running_lab, write_notebook
+
+    n_fits = 2 * (args.runs + 1)
+    cells = [SETUP.format(epochs=args.epochs)] + [
+        f"run({dash})" for _ in range(args.runs + 1) for dash in (True, False)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        write_notebook(Path(tmp) / "live.ipynb", cells)
+        with running_lab(Path(tmp)) as lab, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/live.ipynb?token={token}")
-            page.locator(".jp-Notebook").wait_for()
-            select = page.get_by_role("button", name="Select", exact=True)  # "Select Kernel", if asked
-            page.wait_for_function(
-                """() => document.querySelector('.jp-Dialog') ||
-                         /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')"""
-            )
-            if select.count():
-                select.click()
-            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # the kernel is ready
-            n_fits = 2 * (args.runs + 1)
-            fits, draws = measure(page, folder, n_fits, timeout=60 + 10 * n_fits * args.epochs / 300)
-            page.screenshot(path=str(folder / "lab.png"))
-            browser.close()
-    finally:
-        lab.terminate()
-        lab.wait(timeout=30)
+            try:
+                context, page = open_notebook(browser, lab, "live.ipynb")
+                fits, draws = measure(page, lab, n_fits, timeout=60 + 10 * args.epochs / 300)
+            finally:
+                browser.close()
+    print(f"load average before: {before}, after: {os.getloadavg()}")
     summarise(fits, draws, args.epochs)
-    if args.keep:
-        print(f"  files kept in {folder}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

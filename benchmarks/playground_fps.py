@@ -9,8 +9,8 @@ with the median over several runs and its ratio to the reference measured in the
   image to the page (it had a blitting cache and sent JPEGs while playing, so it was
   somewhat faster than this; the README's earlier figure for it was 89 updates/s).
 * ``lab``: the widget live in JupyterLab with a Python kernel. Starts ``jupyter lab`` on
-  127.0.0.1 (no browser, a random token, a temporary root folder holding a one-cell
-  notebook that shows a ``Playground``), opens it in Debian's chromium with Playwright,
+  127.0.0.1 (``tests/browser/_lab.py``: no browser, a random port and token, a temporary root
+  folder holding a one-cell notebook that shows a ``Playground``), opens it in Debian's chromium with Playwright,
   runs the cell, presses Play and counts the epochs Python trained and the page received
   over a few seconds (the widget's ``data-epoch``), and the frames drawn (``data-frames``).
 * ``page``: the same front end with no kernel (``tests/browser/_browser.widget_page``):
@@ -24,16 +24,10 @@ The target for both browser modes is >= 60 updates (epochs) per second.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import matplotlib
@@ -92,10 +86,9 @@ def play_and_count(page, runs: int, seconds: float) -> tuple[list[float], list[f
     return epochs, frames
 
 
-def page_mode(browser, runs: int, seconds: float) -> tuple[list[float], list[float]]:
+def page_mode(browser, state: dict, runs: int, seconds: float) -> tuple[list[float], list[float]]:
     from _browser import widget_page
 
-    state = Playground(EXAMPLE_URL).get_state()
     context, page, log = widget_page(browser, bundle("playground.js"), state)
     try:
         page.wait_for_selector(".nnlib-pg-widget[data-engine=browser]")
@@ -107,89 +100,20 @@ def page_mode(browser, runs: int, seconds: float) -> tuple[list[float], list[flo
         context.close()
 
 
-NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "playground",
-            "metadata": {},
-            "outputs": [],
-            "source": f"from nnlib.widgets.playground import Playground\npg = Playground({EXAMPLE_URL!r})\npg",
-        }
-    ],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run_first_cell(page) -> None:
-    """Run the notebook's first cell once its kernel is idle (a key press before that is lost)."""
-    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
-    for _ in range(3):
-        page.wait_for_function("() => document.body.innerText.includes('| Idle')")  # the status bar
-        page.click(".jp-Notebook .jp-Cell .cm-content")
-        page.keyboard.press("Control+Enter")
-        try:
-            page.wait_for_selector(".nnlib-pg-widget", timeout=30_000)
-            return
-        except Exception:  # playwright's TimeoutError: try again
-            continue
-    raise RuntimeError("JupyterLab did not run the notebook's cell")
-
-
 def lab_mode(browser, runs: int, seconds: float) -> tuple[list[float], list[float]]:
-    token, port = secrets.token_hex(16), free_port()
+    from _lab import open_notebook, run_cell, running_lab, write_notebook
+
+    cell = f"from nnlib.widgets.playground import Playground\npg = Playground({EXAMPLE_URL!r})\npg"
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "bench.ipynb").write_text(json.dumps(NOTEBOOK))
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={tmp}",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ]
-        log_path = Path(tmp) / "lab.log"
-        with open(log_path, "w") as log_file:
-            server = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+        write_notebook(Path(tmp) / "bench.ipynb", [cell])
+        with running_lab(Path(tmp)) as lab:
+            context, page = open_notebook(browser, lab, "bench.ipynb")
             try:
-                base = f"http://127.0.0.1:{port}"
-                for _ in range(300):
-                    try:
-                        urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
-                        break
-                    except OSError:
-                        time.sleep(0.1)
-                else:
-                    raise RuntimeError(f"jupyter lab did not start: {log_path.read_text()[-2000:]}")
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = context.new_page()
-                page.set_default_timeout(60_000)
-                try:
-                    page.goto(f"{base}/lab/tree/bench.ipynb?token={token}")
-                    run_first_cell(page)
-                    page.wait_for_selector(".nnlib-pg-widget[data-engine=python]")
-                    return play_and_count(page, runs, seconds)
-                finally:
-                    context.close()
+                run_cell(page, 0)
+                page.wait_for_selector(".nnlib-pg-widget[data-engine=python]")
+                return play_and_count(page, runs, seconds)
             finally:
-                server.terminate()
-                server.wait(timeout=20)
+                context.close()
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -206,6 +130,7 @@ def main() -> None:
     if "reference" in modes:
         results["reference"] = (reference(args.updates), None)
     if {"lab", "page"} & set(modes):
+        state = Playground(EXAMPLE_URL).get_state()  # before Playwright's event loop runs in this thread
         from _browser import CHROMIUM, CHROMIUM_ARGS
         from playwright.sync_api import sync_playwright
 
@@ -217,7 +142,7 @@ def main() -> None:
                 if "lab" in modes:
                     results["lab"] = lab_mode(browser, args.runs, args.seconds)
                 if "page" in modes:
-                    results["page"] = page_mode(browser, args.runs, args.seconds)
+                    results["page"] = page_mode(browser, state, args.runs, args.seconds)
             finally:
                 browser.close()
     names = {

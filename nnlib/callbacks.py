@@ -3,12 +3,14 @@
 :class:`History` is the per-epoch record of a run (``fit`` returns it);
 :class:`TrainState` is what every callback is handed: the network, the optimiser,
 the ``History`` so far, the epoch and batch, and a ``stop`` flag. A callback
-overrides any of four hooks::
+overrides any of five hooks::
 
     on_train_begin   before the first batch
     on_batch_end     after every optimiser step
     on_epoch_end     after every epoch, once History has that epoch's numbers
     on_train_end     after the last epoch (or a stop)
+    on_train_error   instead of on_train_end when fit raises (TrainingDiverged, Ctrl-C, an
+                     error in a hook), with the exception, before fit re-raises it
 
 :class:`EarlyStopping` is the one the course uses; the live dashboard
 (``nnlib.widgets.dashboard``) and the animation recorder
@@ -81,6 +83,7 @@ class Callback:
     def on_batch_end(self, state: TrainState) -> None: ...
     def on_epoch_end(self, state: TrainState) -> None: ...
     def on_train_end(self, state: TrainState) -> None: ...
+    def on_train_error(self, state: TrainState, error: BaseException) -> None: ...
 
 
 class LambdaCallback(Callback):

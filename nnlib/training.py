@@ -174,13 +174,13 @@ def fit(
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
     layers = net.layers
     state.has_validation, state.train_metrics = validation_data is not None, train_metrics
-    for cb in callbacks:
-        cb.on_train_begin(state)
     # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
     plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
     plan = _step_bounds(layers, batch_size, x_squares)
     limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
     try:
+        for cb in callbacks:
+            cb.on_train_begin(state)
         # Overflow on the way to divergence is expected and caught below (TrainingDiverged):
         # no pages of RuntimeWarnings before the one clear message.
         with np.errstate(over="ignore", invalid="ignore"), _HoldInterrupts() as interrupts:
@@ -231,6 +231,13 @@ def fit(
                     cb.on_epoch_end(state)
                 if state.stop:
                     break
+    except BaseException as error:  # Ctrl-C included: every callback hears why training stopped
+        for cb in callbacks:
+            try:
+                cb.on_train_error(state, error)
+            except Exception as problem:  # never hide the error that stopped training
+                error.add_note(f"and {type(cb).__name__}.on_train_error failed: {type(problem).__name__}: {problem}")
+        raise
     finally:
         if bar is not None:
             bar.close()

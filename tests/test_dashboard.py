@@ -324,6 +324,57 @@ def test_an_early_stop_is_kept_as_stopped_and_a_second_fit_starts_afresh(data):
     assert w.run == 2 and w.status == "done" and w.history["epoch"] == [1, 2, 3, 4] and w.frame_ends == [1, 2, 3, 4]
 
 
+class FailAt(Callback):
+    """Raises ``error`` at the end of epoch ``epoch`` (1-based): a fit that raises."""
+
+    def __init__(self, epoch: int, error: BaseException) -> None:
+        self.epoch, self.error = epoch, error
+
+    def on_epoch_end(self, state) -> None:
+        if state.epoch + 1 == self.epoch:
+            raise self.error
+
+
+@pytest.mark.parametrize(
+    "error, reason",
+    [(RuntimeError("the data went away"), "RuntimeError: the data went away"), (KeyboardInterrupt(), "interrupted")],
+)
+def test_a_fit_that_raises_is_shown_as_stopped_with_its_reason(data, error, reason):
+    X, y = data
+    clock = FakeClock()
+    dash = TrainingDashboard(X, y, display=False, clock=clock)
+    with pytest.raises(type(error)):
+        fit(small_net(), X, y, epochs=50, lr=0.1, callbacks=[Tick(clock, 1.0), dash, FailAt(5, error)], progress=False)
+    w = dash.widget
+    assert w.status == "stopped" and w.reason == reason and w.history["epoch"] == [1, 2, 3, 4, 5]
+    assert w.frame_ends[-1] == 5 and len(w.grid) == 40 * 40  # the final state, as after a normal end
+    fit(small_net(), X, y, epochs=3, lr=0.1, callbacks=[dash], progress=False, rng=0)
+    assert w.status == "done" and w.reason == ""  # the next fit starts afresh
+
+
+def test_a_diverged_fit_says_so_on_the_dashboard(data):
+    X, y = data
+    dash = TrainingDashboard(X, y, display=False)
+    net = Network([2, 8, 1], activation="relu", output_activation="identity", loss="quadratic", rng=0)
+    with pytest.raises(Exception, match="diverged|NaN|infinite") as raised:
+        fit(net, X, 1e150 * y, epochs=20, lr=10.0, callbacks=[dash], progress=False)
+    assert dash.widget.status == "stopped" and dash.widget.reason.startswith(type(raised.value).__name__)
+
+
+def test_a_failing_on_train_error_never_hides_why_fit_stopped(data):
+    X, y = data
+
+    class Broken(Callback):
+        def on_train_error(self, state, error) -> None:
+            raise ValueError("broken hook")
+
+    dash = TrainingDashboard(X, y, display=False)
+    with pytest.raises(RuntimeError, match="the data went away") as raised:
+        fit(small_net(), X, y, epochs=9, callbacks=[Broken(), dash, FailAt(2, RuntimeError("the data went away"))])
+    assert "Broken.on_train_error failed: ValueError: broken hook" in raised.value.__notes__[0]
+    assert dash.widget.status == "stopped"  # the callbacks after the broken one still heard
+
+
 # --- arguments and environment ----------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ The front end itself is tested in chromium in ``tests/browser/test_playground_wi
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import warnings
 from pathlib import Path
@@ -21,7 +23,7 @@ from nnlib.widgets.playground.settings import Settings, SettingsWarning, load_se
 from nnlib.widgets.playground.trainer import Trainer  # noqa: E402
 
 pytest.importorskip("anywidget")
-from nnlib.widgets.playground import Playground, run_experiment  # noqa: E402
+from nnlib.widgets.playground import Playground, run_experiment, widget  # noqa: E402
 from nnlib.widgets.playground.trainer import STATE_PARTS  # noqa: E402
 
 EXAMPLE_URL = (
@@ -280,8 +282,18 @@ class Page:
         self.pg._handle_custom_msg({"type": kind, **content}, [])
         return self.received[before:]
 
-    def train(self, view: str = "v1") -> dict:
-        (answer, *rest) = self.say("train", view=view)
+    def credit(self, epochs: int = 64, view: str = "v1") -> list[dict]:
+        return self.say("credit", view=view, epochs=epochs)
+
+    def tick(self, now: float = 0.0) -> list[dict]:
+        """One tick of Python's cadence at time ``now`` (the kernel's event loop calls it while playing)."""
+        before = len(self.received)
+        self.pg._tick(now)
+        return self.received[before:]
+
+    def train(self, now: float = 0.0) -> dict:
+        """One tick that must push: its single message."""
+        (answer,) = self.tick(now)
         return answer
 
 
@@ -310,58 +322,121 @@ def test_ping_is_answered(page):
     assert page.say("ping") == [{"type": "pong"}]
 
 
-def test_train_runs_one_epoch_only_while_playing(page):
+def test_python_trains_only_while_playing_and_within_the_credit(page):
     pg = page.pg
-    assert page.train() == {"type": "idle", "view": "v1"} and pg.core.epoch == 2  # paused: nothing trains
+    assert page.credit(3) == [] and page.tick() == [] and pg.core.epoch == 2  # paused: credit is void
     (state,) = page.say("play")
     assert state["type"] == "state" and state["playing"] is True and "data" not in state
-    for epoch in (3, 4, 5):
-        answer = page.train()
-        assert answer["type"] == "epoch" and answer["view"] == "v1" and answer["epoch"] == epoch
-        assert answer["losses"] == [pg.core.train_loss, pg.core.test_loss] and params_equal(answer, pg.core.net)
-        assert set(answer) == {"type", "view", "epoch", "params", "losses", "shuffle_rng"}  # only what changed
+    assert page.tick() == []  # playing, but no view has granted credit yet
+    assert page.credit(3) == []  # credit is answered by the ticks, not at once
+    answer = page.train(0.0)  # the cadence's first tick: one epoch
+    assert answer["type"] == "epochs" and answer["epoch"] == 3 and len(answer["losses"]) == 1
+    assert answer["losses"] == [[pg.core.train_loss, pg.core.test_loss]] and params_equal(answer, pg.core.net)
+    assert set(answer) == {"type", "epoch", "params", "losses", "shuffle_rng"}  # only what changed
+    answer = page.train(0.5)  # far behind: as many as the credit left allows (2)
+    assert answer["epoch"] == 5 and len(answer["losses"]) == 2
+    assert answer["losses"][-1] == [pg.core.train_loss, pg.core.test_loss]
+    assert [answer["losses"][0][0]] == pg.core.history["train_loss"][-2:-1]  # one pair of losses per epoch
+    assert page.tick(0.6) == [] and pg.core.epoch == 5  # the credit is spent: nothing trains
     assert pg._epoch == 2  # while playing, the saved copy waits ...
     (state,) = page.say("pause")
     assert state["playing"] is False and state["epoch"] == 5 and pg._epoch == 5  # ... and catches up on Pause
     assert pg._history == pg.core.export_state(["history"])["history"] and len(pg._history["epoch"]) == 6
-    assert page.train()["type"] == "idle" and pg.core.epoch == 5  # a request that arrives after Pause
+    assert page.tick(0.7) == [] and page.credit(5) == [] and page.tick(0.8) == [] and pg.core.epoch == 5
+
+
+def test_a_steady_cadence_of_rate_epochs_per_second():
+    page = Page(Playground(EXAMPLE_URL))
+    page.say("play")
+    page.credit(widget.MAX_CREDIT)
+    ticks = [page.train(k * widget.TICK) for k in range(30)]
+    epochs = [len(t["losses"]) for t in ticks]
+    assert epochs[0] == 1 and sum(epochs) == 1 + int(29 * widget.TICK * widget.RATE)  # RATE epochs per second
+    assert max(epochs) <= widget.MAX_PER_TICK and [t["epoch"] for t in ticks] == list(itertools.accumulate(epochs))
+    page.credit(widget.MAX_CREDIT)
+    late = page.train(100.0)  # a stall of 100 s: catch up by at most MAX_PER_TICK, not by 12,000 epochs
+    assert len(late["losses"]) == widget.MAX_PER_TICK
+    assert len(page.train(100.0 + widget.TICK)["losses"]) == int(widget.TICK * widget.RATE)
+
+
+def test_credit_is_capped_and_bad_credit_is_refused(page):
+    pg = page.pg
+    page.say("play")
+    page.credit(10_000)
+    assert pg._credit == {"v1": widget.MAX_CREDIT}
+    for bad in (0, -3, 2.5, True, "4"):
+        (state,) = page.credit(bad)
+        assert state["status"]["error"] and "a credit needs a view id" in state["status"]["text"]
+        assert not state["playing"] and pg._credit == {}  # a broken page stops the training, and says so
+        page.say("play")
 
 
 def test_rapid_clicks_never_step_twice_or_half(page):
     pg = page.pg
     page.say("reset")
     fresh = params(pg.core.net)
-    for kind in ["play", "play", "train", "pause", "train", "play", "train", "train", "pause", "pause", "train"]:
-        page.say(kind, view="v1") if kind == "train" else page.say(kind)
-    assert pg.core.epoch == 3 and pg.core.history["epoch"] == [0, 1, 2, 3]  # one record per epoch
-    assert not pg.playing and pg._epoch == 3
-    for kind in ["step", "step", "play", "step", "train"]:  # Step pauses: the last request trains nothing
-        page.say(kind, view="v1") if kind == "train" else page.say(kind)
-    assert pg.core.epoch == 6 and not pg.playing
+    for kind in ["play", "play", "credit", "tick", "pause", "tick", "play", "credit", "tick", "tick", "pause", "pause"]:
+        page.tick() if kind == "tick" else page.credit(1) if kind == "credit" else page.say(kind)
+    assert pg.core.epoch == 2 and pg.core.history["epoch"] == [0, 1, 2]  # one record per epoch
+    assert not pg.playing and pg._epoch == 2 and pg._timer is None
+    for kind in ["step", "step", "play", "credit", "step", "tick"]:  # Step pauses and voids the credit
+        page.tick() if kind == "tick" else page.credit() if kind == "credit" else page.say(kind)
+    assert pg.core.epoch == 5 and not pg.playing
     page.say("play")
+    page.credit()
     page.say("reset")
     assert pg.core.epoch == 0 and same(params(pg.core.net), fresh) and not pg.playing
-    assert page.train()["type"] == "idle"
+    assert page.tick() == []
 
 
-def test_two_views_each_get_their_own_answers(page):
+def test_two_views_share_the_training_and_each_spends_its_credit(page):
+    pg = page.pg
     page.say("play")
-    answers = [page.train(view) for view in ("a", "b", "a")]
-    assert [(a["view"], a["epoch"]) for a in answers] == [("a", 3), ("b", 4), ("a", 5)]
+    page.credit(1, view="a")
+    page.credit(3, view="b")
+    assert page.train(0.0)["epoch"] == 3 and pg._credit == {"b": 2}  # every view receives every epoch
+    assert page.train(1.0)["epoch"] == 5 and pg._credit == {}
+    assert page.tick(2.0) == []
+
+
+def test_the_kernels_event_loop_drives_the_ticks(page):
+    """In a kernel, credit arriving while playing schedules ticks in the running event loop until it is spent."""
+    pg = page.pg
+
+    async def in_the_kernel() -> None:
+        page.say("play")
+        page.credit(6)
+        assert pg._timer is not None
+        for _ in range(200):
+            if pg.core.epoch == 8:
+                break
+            await asyncio.sleep(widget.TICK / 2)
+        await asyncio.sleep(3 * widget.TICK)  # no credit left: no more ticks
+        assert pg.core.epoch == 8 and pg._timer is None
+        page.credit(2)
+        page.say("pause")  # Pause cancels the tick already scheduled
+        assert pg._timer is None
+        await asyncio.sleep(3 * widget.TICK)
+        assert pg.core.epoch == 8
+
+    asyncio.run(in_the_kernel())
+    epochs = [m for m in page.received if m["type"] == "epochs"]
+    assert sum(len(m["losses"]) for m in epochs) == 6 and epochs[-1]["epoch"] == 8
 
 
 def test_settings_changed_while_playing(page):
     pg = page.pg
     page.say("play")
-    page.train()
+    page.credit()
+    page.tick()
     (state,) = page.say("settings", changes={"learning_rate": 0.1, "batch_size": 5})
     assert state["playing"] is True and state["epoch"] == 3 and "training continues" in state["status"]["text"]
     assert pg.core.optimizer.lr == 0.1 and pg.settings.batch_size == 5
-    assert page.train()["epoch"] == 4  # training goes on with the new rate
+    assert page.train(0.0)["epoch"] == 4  # training goes on with the new rate, on the credit already granted
     (state,) = page.say("settings", changes={"hidden": [3], "features": ["x1", "x2", "x1^2"]})
     assert state["playing"] is False and state["epoch"] == 0 and state["settings"]["hidden"] == [3]
     assert "data" not in state and pg.core.net.sizes == [3, 3, 1]
-    assert page.train()["type"] == "idle"
+    assert page.tick() == [] and pg._credit == {}
     page.say("play")
     (state,) = page.say("settings", changes={"dataset": "xor"})  # new data: sent along, and paused
     assert state["playing"] is False and state["data"] == pg.core.export_state(["data"])["data"]
@@ -383,7 +458,8 @@ def test_settings_changed_while_playing(page):
 def test_a_bad_setting_is_refused_in_the_status_line(page, changes, words):
     pg = page.pg
     page.say("play")
-    page.train()
+    page.credit()
+    page.tick()
     before, serial = (pg.settings, params(pg.core.net), pg.core.epoch), pg._status["serial"]
     (state,) = page.say("settings", changes=changes)
     assert words in state["status"]["text"] and "kept the previous value" in state["status"]["text"]
@@ -408,10 +484,12 @@ def test_divergence_while_playing_pauses_and_says_so():
     page = Page(Playground("dataset=reg-plane;activation=relu;hidden=8,8,8;learning_rate=1000000"))
     pg = page.pg
     page.say("play")
-    answers = [page.say("train", view="v1") for _ in range(6)]
-    idle = next(a for a in answers if a[0]["type"] == "idle")
-    assert idle[1]["type"] == "state" and idle[1]["playing"] is False and "diverged" in idle[1]["status"]["text"]
-    assert not pg.playing and all(np.isfinite(p).all() for p in params(pg.core.net))
+    page.credit()
+    answers = [page.tick(k * widget.TICK) for k in range(6)]
+    last = next(a for a in answers if a and a[-1]["type"] == "state")
+    assert last[-1]["playing"] is False and "diverged" in last[-1]["status"]["text"]
+    assert all(m["type"] == "epochs" for m in last[:-1])  # the epochs before it were pushed, then the news
+    assert not pg.playing and all(np.isfinite(p).all() for p in params(pg.core.net)) and pg._credit == {}
     assert pg._epoch == pg.core.epoch and "smaller learning rate" in pg.status
 
 

@@ -303,6 +303,7 @@ class TrainingDashboard(Callback):
         if self.widget is not None:
             with self.widget.hold_sync():
                 self.widget.run, self.widget.status, self.widget.epochs = self.run, "training", state.epochs
+                self.widget.reason = ""
                 self.widget.history = {k: [] for k in _KEYS}
                 self.widget.grid, self.widget.frame_ends, self.widget.frame_grids = b"", [], b""
                 self.widget.map = {} if self._map is None else self._map.info
@@ -339,20 +340,27 @@ class TrainingDashboard(Callback):
 
     def on_train_end(self, state: TrainState) -> None:
         """Always send the final state, in full, into the widget's state (what a saved notebook keeps)."""
+        self._finish(state, "done" if len(state.history) >= state.epochs else "stopped", "")
+
+    def on_train_error(self, state: TrainState, error: BaseException) -> None:
+        """fit raised: the final state all the same, marked stopped, with the reason."""
+        reason = "interrupted" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
+        self._finish(state, "stopped", reason)
+
+    def _finish(self, state: TrainState, status: str, reason: str) -> None:
         started = self.clock()
         h, n = state.history, len(state.history)
         if self._map is not None:
             self.grid = self._map.encode(state.net)
         if n and (not self.frames or self.frames[-1][0] != n):
             self.frames.append((n, self.grid))
-        status = "done" if n >= state.epochs else "stopped"
         if self.widget is not None:
             with self.widget.hold_sync():
                 self.widget.history = self._history_payload(h, 0)
                 self.widget.grid = self.grid
                 self.widget.frame_ends = [f[0] for f in self.frames]
                 self.widget.frame_grids = b"".join(f[1] for f in self.frames)
-                self.widget.status = status
+                self.widget.status, self.widget.reason = status, reason
         self._sent = n
         self.n_updates += 1
         self.throttle.record(started)

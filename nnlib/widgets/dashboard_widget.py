@@ -7,7 +7,8 @@ custom messages, which the front end (``static/dashboard.js``) adds to what it h
 
 ================  =====================================================================
 ``run``           counts the fits; a new value starts the picture afresh
-``status``        ``"waiting"``, ``"training"``, ``"done"`` or ``"stopped"`` (early)
+``status``        ``"waiting"``, ``"training"``, ``"done"`` or ``"stopped"`` (early, or fit raised)
+``reason``        why a fit stopped when it raised (``"TrainingDiverged: ..."``), else ``""``
 ``epochs``        the planned number of epochs (the x range of the curves)
 ``history``       ``{"epoch": [...], "loss": [...], "accuracy": [...], "val_loss": [...],
                   "val_accuracy": [...]}``; NaN is ``null``; complete at the end of a fit
@@ -40,6 +41,7 @@ class DashboardWidget(anywidget.AnyWidget):
     _esm = bundle("dashboard.js")
     run = traitlets.Int(0).tag(sync=True)
     status = traitlets.Unicode("waiting").tag(sync=True)
+    reason = traitlets.Unicode("").tag(sync=True)
     epochs = traitlets.Int(0).tag(sync=True)
     history = traitlets.Dict().tag(sync=True)
     map = traitlets.Dict().tag(sync=True)

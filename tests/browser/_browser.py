@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package.json
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 20_000
 
@@ -139,7 +140,9 @@ def wait_for_mathjax(page) -> None:
 
 # --- one widget front end, alone in a page, with no kernel ----------------------------
 
-_HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title></head>
+_HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title>
+<meta name="color-scheme" content="light dark">
+<style>@media (prefers-color-scheme: dark) { html { background: #121212; color: #e6e6e6; } }</style></head>
 <body><main><div id="widget"></div></main><script>
 class Model {   // what anywidget's render({ model, el }) uses; no kernel answers `send`
   constructor(state) { this.state = state; this.handlers = {}; this.sent = []; }
@@ -163,6 +166,9 @@ window.start = async (esm, state) => {
 def widget_page(browser, esm: str, state: dict, *, dark: bool = False, width: int = 1280):
     """Render one widget front end (the text of its ES module) with ``state`` and no kernel.
 
+    The page is white with dark text, or with ``dark`` (the reader's preference) #121212 with
+    light text, as a page that supports both schemes is.
+
     Returns ``(context, page, log)``; ``window.model`` is the fake model (``model.sent``
     lists what the widget sent). For testing a front end without building the book.
     """
@@ -175,3 +181,34 @@ def widget_page(browser, esm: str, state: dict, *, dark: bool = False, width: in
     page.set_content(_HARNESS)
     page.evaluate("([esm, state]) => window.start(esm, state)", [esm, state])
     return context, page, log
+
+
+# --- accessibility: axe-core ------------------------------------------------------------
+
+
+def axe_violations(page, impacts=("critical", "serious"), context: str | None = None) -> list[str]:
+    """Run axe-core (from ``node_modules``, no CDN) on ``page``: its violations of these ``impacts``.
+
+    Each is one readable line: the rule, its impact, what it asks, and every element that
+    breaks it (its CSS selector and axe's summary of what to fix). ``context`` limits the
+    check to the elements a CSS selector picks (the whole document by default). An empty
+    list means no violation of those impacts.
+    """
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE}): run `npm ci` (make vendor does)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        """async (context) => {
+            const found = await axe.run(context || document, { resultTypes: ["violations"] });
+            return found.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary || "" })) }));
+        }""",
+        context,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}; "
+        + "; ".join(f"{n['target']}: {' '.join(n['summary'].split())}" for n in v["nodes"])
+        for v in results
+        if v["impact"] in impacts
+    ]

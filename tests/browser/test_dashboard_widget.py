@@ -11,7 +11,7 @@ screen's pixel density, live messages are drawn, and a broken state shows an err
 from __future__ import annotations
 
 import pytest
-from _browser import widget_page
+from _browser import axe_violations, widget_page
 
 from nnlib import Network, fit
 from nnlib.data import playground, train_test_split
@@ -31,7 +31,7 @@ COUNT = """([panel, rgb, tolerance]) => {
   return n;
 }"""
 PIXELS = """(panel) => document.querySelector(`canvas[data-panel="${panel}"]`).toDataURL()"""
-DRAWS = "() => Number(document.querySelector('.nnlib-widget').dataset.draws || 0)"
+DRAWS = "() => Number(document.querySelector('.nnlib-frame').dataset.draws || 0)"
 
 
 def js_state(widget) -> dict:
@@ -70,7 +70,7 @@ def test_the_recorded_state_draws_the_curves_the_map_and_the_numbers(browser, es
     context, page, log = widget_page(browser, esm, recorded)
     try:
         drawn(page)
-        widget = page.locator(".nnlib-widget")
+        widget = page.locator(".nnlib-frame")
         assert widget.get_attribute("role") == "group" and widget.get_attribute("aria-label") == "Training dashboard"
         assert "done: 60 of 60 epochs" in page.inner_text(".nnlib-dash-status")
         assert "validation accuracy" in page.inner_text(".nnlib-dash-numbers")
@@ -113,12 +113,12 @@ def test_the_replay_slider_and_play_button_change_the_picture_from_the_keyboard(
         before = page.evaluate(DRAWS)
         page.keyboard.press("ArrowRight")
         drawn(page, before + 1)
-        assert page.locator(".nnlib-widget").get_attribute("data-epoch") == str(recorded["frame_ends"][1])
+        assert page.locator(".nnlib-frame").get_attribute("data-epoch") == str(recorded["frame_ends"][1])
         # Play, from the keyboard: the frames advance to the end, then the button says Play again
         play.focus()
         page.keyboard.press("Enter")
         assert page.get_by_role("button", name="Pause").is_visible()
-        page.wait_for_function("() => document.querySelector('.nnlib-widget').dataset.epoch === '60'", timeout=15_000)
+        page.wait_for_function("() => document.querySelector('.nnlib-frame').dataset.epoch === '60'", timeout=15_000)
         page.get_by_role("button", name="Play").wait_for()
         assert page.evaluate(PIXELS, "map") == final["map"]
         assert not log.problems(), log.problems()
@@ -201,6 +201,39 @@ def test_it_waits_for_the_first_epoch_then_draws_what_the_kernel_sends(browser, 
         context.close()
 
 
+def test_a_fit_that_raised_shows_as_stopped_with_its_reason(browser, esm, recorded):
+    start = {**recorded, "status": "training", "history": {}, "grid": [], "frame_ends": [], "frame_grids": []}
+    context, page, log = widget_page(browser, esm, start)
+    try:
+        drawn(page)
+        n = 12  # the kernel's final state after fit raised at epoch 12
+        end = {
+            "history": {k: v[:n] for k, v in recorded["history"].items()},
+            "grid": recorded["grid"],
+            "frame_ends": [1, n],  # the replay: the first epoch and the last
+            "frame_grids": recorded["frame_grids"][: 2 * 1600],
+            "reason": "TrainingDiverged: the loss became NaN",
+            "status": "stopped",
+        }
+        page.evaluate(
+            """(state) => { for (const [k, v] of Object.entries(state)) window.model.state[k] = v;
+                            window.model.set("status", state.status); }""",
+            end,
+        )
+        page.wait_for_function("() => document.querySelector('.nnlib-dash-status').textContent.startsWith('stopped')")
+        assert (
+            page.inner_text(".nnlib-dash-status")
+            == "stopped after 12 of 60 epochs: TrainingDiverged: the loss became NaN"
+        )
+        page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
+        assert page.inner_text("[aria-live]").startswith(
+            "Training stopped early after 12 epochs (TrainingDiverged: the loss became NaN). loss "
+        )
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
 def test_a_broken_state_shows_a_message_not_a_blank_box(browser, esm, recorded):
     broken = {**recorded, "grid": recorded["grid"][:100]}  # a grid of the wrong size
     context, page, log = widget_page(browser, esm, broken)
@@ -210,5 +243,17 @@ def test_a_broken_state_shows_a_message_not_a_blank_box(browser, esm, recorded):
         assert "The training dashboard could not be drawn" in alert.inner_text()
         assert "the grid has 100 bytes, expected 1600" in alert.inner_text()
         assert log.console_errors and not log.page_errors  # reported, not thrown at the page
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_axe_finds_no_serious_violation(browser, esm, recorded, dark):
+    context, page, log = widget_page(browser, esm, recorded, dark=dark)
+    try:
+        drawn(page)
+        page.get_by_role("slider", name="replay: epoch").wait_for()
+        assert axe_violations(page) == []
+        assert not log.problems(), log.problems()
     finally:
         context.close()

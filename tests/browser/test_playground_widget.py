@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from _browser import _HARNESS, widget_page
+from _browser import _HARNESS, axe_violations, widget_page
 
 from nnlib.widgets.esm import bundle
 from nnlib.widgets.playground import Playground
@@ -285,6 +285,20 @@ def test_in_page_training_rate(browser, esm):
         rate = (e1 - e0) / (t1 - t0)
         print(f"\nin-page training: {rate:.1f} updates (epochs) per second")
         assert rate >= 30, f"{rate:.1f} updates per second in the page"
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_axe_finds_no_serious_violation(browser, esm, xor_state, dark):
+    context, page, log = open_widget(browser, esm, xor_state, dark=dark)
+    try:
+        control(page, "show test data").check()  # a refusal in the status line (its error colour) and the test points
+        control(page, "learning rate").fill("-1")
+        control(page, "learning rate").press("Enter")
+        page.wait_for_function(f"() => ({STATUS})().includes('kept the previous value')")
+        assert axe_violations(page) == []
         assert not log.problems(), log.problems()
     finally:
         context.close()

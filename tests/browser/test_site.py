@@ -105,7 +105,7 @@ def check_math(page) -> list[str]:
 # manager's lm-Widget, without a kernel marked jupyter-widgets-disconnected) holding what
 # its front end drew.
 _RENDERED_VIEWS = """() => Array.from(document.querySelectorAll('.widget-subarea > .lm-Widget'))
-    .filter(v => v.matches('.jupyter-widgets') || v.querySelector('.jupyter-widgets, canvas, svg, .nnlib-widget'))
+    .filter(v => v.matches('.jupyter-widgets') || v.querySelector('.jupyter-widgets, canvas, svg, .nnlib-frame'))
     .length"""
 
 

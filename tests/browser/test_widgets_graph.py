@@ -7,7 +7,7 @@ widget state is run by the vendored anywidget."""
 from __future__ import annotations
 
 import pytest
-from _browser import open_page, widget_page
+from _browser import axe_violations, open_page, widget_page
 
 from nnlib.autograd import Value
 from nnlib.plot.graph import graph_trace
@@ -198,7 +198,7 @@ def test_the_chapters_steppers_step_on_the_built_website(browser, base_url):
         try:
             page.wait_for_selector("svg.nnlib-graph")
             assert page.locator("svg.nnlib-graph").count() == 2
-            shared = page.locator(".nnlib-widget").first
+            shared = page.locator(".nnlib-frame").first
             shared.scroll_into_view_if_needed()
             assert shared.locator(".nnlib-status").text_content().startswith("Step 0 of 7")
             shared.get_by_role("button", name="End »").click()
@@ -211,3 +211,10 @@ def test_the_chapters_steppers_step_on_the_built_website(browser, base_url):
             assert not log.problems(), log.problems()
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_axe_finds_no_serious_violation(open_widget, dark):
+    page, _, trace = open_widget(neuron_cost(), step=3, dark=dark)
+    page.locator("svg").first.wait_for()
+    assert axe_violations(page) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _browser import _HARNESS, SHOTS, TIMEOUT_MS, widget_page
+from _browser import _HARNESS, SHOTS, TIMEOUT_MS, axe_violations, widget_page
 
 pytest.importorskip("anywidget")
 
@@ -88,7 +88,7 @@ def test_first_picture_fits_and_reads_in_both_modes(browser, widgets, name, widt
         for shown, drawn, label in sizes:
             assert shown == pytest.approx(drawn, abs=1), "a canvas is scaled: its text is not the size it was drawn at"
             assert len(label) > 20, "every picture has a text alternative"
-        overflow = page.evaluate("""() => { const root = document.querySelector('#widget .nnlib-widget');
+        overflow = page.evaluate("""() => { const root = document.querySelector('#widget .nnlib-frame');
             return root.scrollWidth - root.clientWidth; }""")
         assert overflow <= 1, f"the widget is {overflow} px wider than the page at {width} px"
         # the background of the first canvas follows the mode
@@ -330,5 +330,17 @@ def test_colours_have_enough_contrast(browser, widgets, dark):
         assert ratios["text"] >= 4.5 and ratios["muted"] >= 4.5, ratios
         assert ratios["positive"] >= 3 and ratios["negative"] >= 3, ratios
         assert _problems(page, log) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_axe_finds_no_serious_violation(browser, widgets, name, dark):
+    context, page, log = _open(browser, widgets, name, dark=dark)
+    try:
+        page.locator("#widget canvas, #widget svg").first.wait_for()
+        assert axe_violations(page) == []
+        assert not _problems(page, log)
     finally:
         context.close()

@@ -98,7 +98,7 @@ function contrast(el) {
 def open_explorer(browser, base_url: str, explorer: Explorer, dark: bool = False):
     """The explorer's page, with the explorer rendered and scrolled into view."""
     context, page, log = open_page(browser, f"{base_url}/{explorer.docname}.html", dark=dark)
-    root = page.locator(f'.nnlib-widget[role="group"][aria-label^="{explorer.label}"]')
+    root = page.locator(f'.nnlib-frame[role="group"][aria-label^="{explorer.label}"]')
     root.locator("canvas").wait_for(state="visible", timeout=TIMEOUT_MS)
     root.scroll_into_view_if_needed()
     page.wait_for_function("el => el.querySelector('.nnlib-readout').textContent.length > 0", arg=root.element_handle())
@@ -251,7 +251,7 @@ def test_canvases_are_sharp_on_high_density_screens(browser, base_url):
     try:
         page = context.new_page()
         page.goto(f"{base_url}/{EXPLORERS['neuron'].docname}.html", wait_until="load")
-        canvas = page.locator('.nnlib-widget[role="group"] canvas')
+        canvas = page.locator('.nnlib-frame[role="group"] canvas')
         canvas.wait_for(state="visible", timeout=TIMEOUT_MS)
         width, css_width = canvas.evaluate("c => [c.width, c.getBoundingClientRect().width]")
     finally:
@@ -265,7 +265,7 @@ def test_only_pages_with_widgets_load_the_widget_code(browser, base_url):
         context, page, log = open_page(browser, f"{base_url}/{docname}.html")
         try:
             if docname != "book/notation":
-                page.locator('.nnlib-widget[role="group"] canvas').wait_for(state="visible", timeout=TIMEOUT_MS)
+                page.locator('.nnlib-frame[role="group"] canvas').wait_for(state="visible", timeout=TIMEOUT_MS)
             loaded[docname] = page.evaluate(
                 "() => performance.getEntriesByType('resource').map(e => e.name)"
                 ".filter(n => /require\\.js|embed-amd\\.js|anywidget/.test(n))"

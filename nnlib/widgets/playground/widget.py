@@ -12,13 +12,16 @@ weights (width ~ ``|w|``, blue positive, vermillion negative).
 map itself from the weights, with ``engine.js``, the JavaScript port of this
 package's maths. Who trains depends on where the page is:
 
-* **With a Python kernel** (JupyterLab, Notebook, VS Code, Colab), nnlib trains: the
-  page asks for one epoch at a time, :class:`Playground` trains it with its
-  :class:`~nnlib.widgets.playground.trainer.Trainer` and answers with what changed
-  (weights, biases, the two losses, the epoch). Python handles the requests one after
-  the other, so two steps never overlap, and only while playing, so nothing trains after
-  Pause. The page keeps at most 4 epochs asked for but not yet drawn, so the loop can
-  never overrun: a slow page (or a hidden tab) slows training down instead of queueing work.
+* **With a Python kernel** (JupyterLab, Notebook, VS Code, Colab), nnlib trains: while
+  playing, :class:`Playground` trains with its :class:`~nnlib.widgets.playground.trainer.Trainer`
+  at a steady cadence, from a timer in the kernel's event loop (the loop that also
+  delivers the page's messages, so a click is handled between two epochs, never in the
+  middle of one). Every tick (``TICK`` s) it trains the epochs due at ``RATE`` epochs per
+  second (two per frame at 60 frames per second, as the page trains without a kernel) and
+  pushes what changed in one message (weights, biases, the losses of each epoch, the epoch).
+  Flow control: the page hands out *credits*, epochs it is ready to receive, a window at a
+  time, and Python trains only while a view has credit. A slow page (or a hidden tab, which
+  draws nothing and so grants nothing) slows training down instead of queueing messages.
 * **Without a kernel** (the book's website), nobody answers the page's first message
   (a ping), so the page trains with ``engine.js``'s ``Trainer``, which computes what
   nnlib computes, from the state saved in the notebook.
@@ -26,9 +29,12 @@ package's maths. Who trains depends on where the page is:
 The protocol, as plain messages (``content`` of anywidget's custom messages), page -> Python:
 
 * ``{"type": "ping"}``: Python answers ``{"type": "pong"}``;
-* ``{"type": "train", "view": id}``: one epoch, answered with ``{"type": "epoch", "view": id,
-  "epoch", "params", "losses": [train, test], "shuffle_rng"}``; when not playing (paused,
-  diverged) nothing trains and the answer is ``{"type": "idle", "view": id}``;
+* ``{"type": "credit", "view": id, "epochs": n}``: the view is ready for ``n`` more epochs.
+  While playing, Python pushes ``{"type": "epochs", "epoch", "params", "losses": [[train,
+  test], ...], "shuffle_rng"}``: the epochs trained in one tick (one pair of losses each),
+  ``epoch`` the last of them and ``params`` its weights. Credit is kept per view, at most
+  ``MAX_CREDIT`` epochs, and spent by every view at once (all views receive every message);
+  Pause, Step, Reset and any change that pauses drop it;
 * ``play``, ``pause``, ``step``, ``reset``, ``regenerate`` and ``sync``;
   ``{"type": "settings", "changes": {field: value}}`` and ``{"type": "load", "text": str}``
   (a settings string or a TF Playground URL): each answered with ``{"type": "state", ...}``,
@@ -49,7 +55,9 @@ picture (:mod:`~nnlib.widgets.playground.figure`).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -64,6 +72,10 @@ from .trainer import Trainer
 __all__ = ["Experiment", "Playground", "run_experiment"]
 
 _SAVED = ("settings", "data", "params", "epoch", "history", "shuffle_rng")  # the synced parts of the state
+RATE = 120  # epochs per second while playing, at most (the page trains 2 per frame without a kernel)
+TICK = 1 / 60  # seconds between two pushes: one message per frame of a 60 Hz screen
+MAX_PER_TICK = 4  # epochs in one tick, at most: after a stall Python catches up this fast, no faster
+MAX_CREDIT = 64  # epochs a view may ask for ahead, at most (the page asks for far fewer)
 
 
 class Playground(anywidget.AnyWidget):
@@ -84,8 +96,8 @@ class Playground(anywidget.AnyWidget):
     :meth:`pause`, :meth:`step`, :meth:`reset`, :meth:`regenerate`, :meth:`load` and
     :meth:`change` (one or more settings). Called from a cell, they act the same way,
     and every view of the widget follows. Training while playing is driven by the
-    page (it asks for each epoch), so :meth:`play` without a view shown trains nothing;
-    use :meth:`step` for that.
+    page (it grants the credit for each epoch), so :meth:`play` without a view shown trains
+    nothing; use :meth:`step` for that.
     """
 
     _esm = traitlets.Unicode(bundle("playground.js")).tag(sync=True)
@@ -118,6 +130,9 @@ class Playground(anywidget.AnyWidget):
         super().__init__(**{f"_{k}": v for k, v in state.items()}, _status=status)
         self.core = core
         self.playing = False
+        self._credit: dict[str, int] = {}  # view -> epochs it is ready to receive
+        self._clock: tuple[float, int] | None = None  # (start, epochs trained since) of the cadence
+        self._timer: asyncio.Handle | None = None  # the next tick, when one is scheduled
         self.on_msg(self._on_message)
 
     @classmethod
@@ -131,13 +146,28 @@ class Playground(anywidget.AnyWidget):
         return self.core.settings
 
     @property
+    def playing(self) -> bool:
+        """Whether the playground trains (while a view grants credit)."""
+        return self._playing
+
+    @playing.setter
+    def playing(self, value: bool) -> None:
+        self._playing = value
+        if not value:  # paused: the credits are void, no tick stays scheduled
+            self._credit = {}
+            self._clock = None
+            if getattr(self, "_timer", None) is not None:
+                self._timer.cancel()
+                self._timer = None
+
+    @property
     def status(self) -> str:
         """The text of the status line (empty when there is nothing to say)."""
         return self._status.get("text", "")
 
     # --- actions: the buttons of the page, and methods to call from a cell ---------------
     def play(self) -> None:
-        """Start playing: every view of the widget then asks for one epoch after another."""
+        """Start playing: Python trains while a view of the widget grants credit."""
         self.playing = True
         self._publish("")
 
@@ -198,8 +228,8 @@ class Playground(anywidget.AnyWidget):
         try:
             if kind == "ping":
                 self.send({"type": "pong"})
-            elif kind == "train":
-                self._train(content.get("view"))
+            elif kind == "credit":
+                self._grant(content.get("view"), content.get("epochs"))
             elif kind in ("play", "pause", "reset", "regenerate"):
                 getattr(self, kind)()
             elif kind == "step":
@@ -216,19 +246,61 @@ class Playground(anywidget.AnyWidget):
             self.playing = False
             self._publish(f"{type(e).__name__}: {e}", error=True)
 
-    def _train(self, view) -> None:
-        """One epoch for a view that asked; only while playing (a late request after Pause trains nothing)."""
-        if not self.playing:
-            self.send({"type": "idle", "view": view})
+    def _grant(self, view, epochs) -> None:
+        """A view is ready for ``epochs`` more epochs: train (from the next tick) while playing."""
+        if not isinstance(view, str) or isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"a credit needs a view id and a number of epochs >= 1, got {view!r} and {epochs!r}")
+        if not self.playing:  # late credit, sent before the page heard of a Pause: void
             return
-        if self.core.step(1) == 0:  # diverged: the weights of the last completed step are kept; pause and say so
+        self._credit[view] = min(self._credit.get(view, 0) + epochs, MAX_CREDIT)
+        if self._timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (a plain script, a test): whoever calls _tick drives training
+                return
+            self._timer = loop.call_soon(self._tick)
+
+    def _tick(self, now: float | None = None) -> None:
+        """Train the epochs due at ``RATE`` per second (at least one), push them, and schedule the next tick.
+
+        ``now`` (``time.perf_counter()`` when None) lets a test drive the clock.
+        """
+        self._timer = None
+        try:
+            self._push(now)
+        except Exception as e:  # never leave the page waiting: say what went wrong
             self.playing = False
-            self.send({"type": "idle", "view": view})
-            self._publish(self.core.message, error=True)
+            self._publish(f"{type(e).__name__}: {e}", error=True)
+
+    def _push(self, now: float | None) -> None:
+        credit = max(self._credit.values(), default=0)
+        if not self.playing or credit < 1:
+            self._clock = None  # a stall: the cadence starts again from the next credit
             return
-        c = self.core
-        update = c.export_state(("params", "epoch", "shuffle_rng"))
-        self.send({"type": "epoch", "view": view, "losses": [c.train_loss, c.test_loss], **update})
+        now = time.perf_counter() if now is None else now
+        start, done = self._clock or (now, 0)
+        due = int((now - start) * RATE + 1e-9) + 1 - done  # (+1e-9: 2 / 120 s is 2 epochs, not 1.999)
+        n = max(1, min(due, MAX_PER_TICK, credit))
+        c, losses = self.core, []
+        for _ in range(n):
+            if c.step(1) == 0:  # diverged: the last good weights are kept
+                break
+            losses.append([c.train_loss, c.test_loss])
+        if losses:
+            self._credit = {v: k - len(losses) for v, k in self._credit.items() if k > len(losses)}
+            self.send({"type": "epochs", "losses": losses, **c.export_state(("params", "epoch", "shuffle_rng"))})
+        if len(losses) < n:  # diverged: pause and say so
+            self.playing = False
+            self._publish(c.message, error=True)
+            return
+        # far behind (a busy kernel, a slow page): restart the cadence rather than chase the backlog
+        self._clock = (now, 1) if due > MAX_PER_TICK else (start, done + n)
+        if self._credit and self._timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._timer = loop.call_later(TICK, self._tick)
 
     # --- applying settings, and telling the page ---------------------------------------------
     def _apply(self, settings: Settings, notes: str = "") -> None:

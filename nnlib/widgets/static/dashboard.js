@@ -12,7 +12,7 @@ import { COLORS, palette, mapColor, setupCanvas, drawMap, h, slider, button, fra
 
 const WHAT = "The training dashboard";
 const KEYS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"];
-const TRAITS = ["run", "status", "epochs", "history", "map", "grid", "frame_ends", "frame_grids"];
+const TRAITS = ["run", "status", "reason", "epochs", "history", "map", "grid", "frame_ends", "frame_grids"];
 const REPLAY_FPS = 6;
 const CURVE_SIZE = [320, 210];
 const MAP_SIZE = [270, 250];
@@ -26,7 +26,7 @@ const COLOR_NAMES = ["orange", "blue", "green", "vermillion", "purple", "sky blu
 
 // Columns of at least 250 px: the 12 px text of a 320 px canvas stays above 9 px when it shrinks.
 const DASHBOARD_STYLE = `
-.nnlib-widget [hidden] { display: none !important; }
+.nnlib-frame [hidden] { display: none !important; }
 .nnlib-dash-head { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: center;
   font-variant-numeric: tabular-nums; }
 .nnlib-dash-head progress { width: 9rem; accent-color: #0072B2; }
@@ -355,6 +355,7 @@ function render({ model, el }) {
   function read() {
     const run = model.get("run") || 0;
     S.status = model.get("status") || "waiting";
+    S.reason = model.get("reason") || "";
     S.epochs = model.get("epochs") || 0;
     S.map = model.get("map") || {};
     const history = model.get("history") || {};
@@ -447,7 +448,7 @@ function render({ model, el }) {
     if (S.status === "waiting" || (S.status === "training" && !total && !S.progress)) text = "waiting for the first epoch…";
     else if (replaying && S.frame < S.frameEnds.length - 1) text = `replay: epoch ${current} of ${lastEpoch()}`;
     else if (S.status === "done") text = `done: ${current} of ${S.epochs} epochs`;
-    else if (S.status === "stopped") text = `stopped after ${current} of ${S.epochs} epochs`;
+    else if (S.status === "stopped") text = `stopped after ${current} of ${S.epochs} epochs${S.reason ? `: ${S.reason}` : ""}`;
     else if (S.progress) text = `training: epoch ${S.progress.epoch} of ${S.epochs}, batch ${S.progress.batch} of ${S.progress.batches}`;
     else text = `training: ${current} of ${S.epochs} epochs`;
     status.textContent = text;
@@ -489,7 +490,7 @@ function render({ model, el }) {
     if (S.status === "training") watched = true;
     const finished = !replaying || S.frame === S.frameEnds.length - 1;
     if (watched && (S.status === "done" || S.status === "stopped") && finished) {
-      const news = `Training ${S.status === "done" ? "finished" : "stopped early"} after ${current} epochs. ${shown.join(", ")}.`;
+      const news = `Training ${S.status === "done" ? "finished" : "stopped early"} after ${current} epochs${S.reason ? ` (${S.reason})` : ""}. ${shown.join(", ")}.`;
       if (news !== announced) live.textContent = announced = news;
     }
     draws += 1;

@@ -4,14 +4,15 @@
 // as lines, the decision map with the data, the loss curves. Every heat map is computed
 // here, from the weights, by engine.js (a forward pass over a 50 x 50 grid). Who trains:
 //
-//   * "python": a kernel answered our first message (a ping). Python trains; we ask for one
-//     epoch at a time ({type: "train"}) and Python answers each with what changed ({type:
-//     "epoch"}: weights, biases, losses, the epoch). Python handles the requests one after
-//     the other, so steps never overlap. Flow control: epochs asked for but not yet drawn
-//     are at most AHEAD, so a few requests are in flight (a message takes tens of ms to go
-//     round through Jupyter's server; one at a time would cap training at 1 / round trip),
-//     and a page that draws slowly (or a hidden tab, which draws nothing) slows training
-//     down instead of piling up work.
+//   * "python": a kernel answered our first message (a ping). Python trains, at a steady
+//     cadence, and pushes what changed ({type: "epochs"}: weights, biases, the losses of each
+//     epoch, the epoch), one message per tick. Flow control: we hand out credits ({type:
+//     "credit", epochs: n}), epochs we are ready to receive, and Python trains only while it
+//     has credit. Credit granted but not yet used, plus epochs received but not yet drawn, stay
+//     within WINDOW; we top it up when half is spent (one message per WINDOW / 2 epochs, not
+//     one per epoch: every message to the kernel costs a round trip through Jupyter's server).
+//     So a page that draws slowly (or a hidden tab, which draws nothing) slows training down
+//     instead of piling up messages.
 //   * "browser": nobody answered within PING_MS (the book's website, offline). engine.js's
 //     Trainer trains here, from the state the notebook saved, up to PAGE_EPOCHS per frame.
 //
@@ -24,7 +25,7 @@ import { loadSettingsText, settingsToString, settingsToTfUrl } from "./settings.
 import { button, checkbox, drawMap, frame, guarded, h, mapColor, numberInput, palette, select, setupCanvas, slider, textInput } from "./ui.js";
 
 const PING_MS = 1000;         // how long to wait for a kernel's answer before training in the page
-const AHEAD = 4;              // python: epochs asked for (or received) but not yet drawn, at most
+const WINDOW = 24;            // python: credit not yet used + epochs not yet drawn, at most (0.2 s at 120 epochs/s)
 const PAGE_EPOCHS = 2;        // browser: epochs trained per frame, at most
 const FRAME_BUDGET_MS = 12;   // in the page: train until this much of a frame is spent (at least one epoch)
 const MAX_LAYERS = 6, MAX_NEURONS = 8, RESOLUTION = 50;
@@ -61,7 +62,7 @@ function renderPlayground({ model, el }) {
     id: `view-${Math.random().toString(36).slice(2, 10)}`,
     mode: "unknown",       // "unknown" until a kernel answers or PING_MS pass, then "python" or "browser"
     playing: false,
-    asked: 0,              // python: train requests sent and not answered yet
+    credit: 0,             // python: epochs granted to Python and not received yet
     undrawn: 0,            // python: epochs received since the last frame drawn
     syncing: false,        // python: asked for the whole state, not answered yet
     waiting: [],           // actions clicked before we knew who trains
@@ -88,41 +89,43 @@ function renderPlayground({ model, el }) {
   // --- talking to Python ---------------------------------------------------------------------
   function send(message) { model.send(message); }
 
-  function requestEpoch() {
-    if (view.mode !== "python" || view.closed) return;
-    while (view.playing && view.asked + view.undrawn < AHEAD) {
-      view.asked += 1;
-      send({ type: "train", view: view.id });
-    }
+  /** Top up Python's credit to WINDOW once half of it is spent (drawn or in use). */
+  function grantCredit() {
+    if (view.mode !== "python" || view.closed || !view.playing) return;
+    const free = WINDOW - view.credit - view.undrawn;
+    if (free < WINDOW / 2) return;
+    view.credit += free;
+    send({ type: "credit", view: view.id, epochs: free });
   }
 
   const onMessage = safely((msg) => {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "pong") return kernelAnswered();
     if (view.mode !== "python") return;
-    if (msg.type === "epoch") {
-      if (msg.view === view.id) { view.asked = Math.max(0, view.asked - 1); view.undrawn += 1; }
-      const t = view.trainer;
-      if (msg.epoch !== t.epoch + 1) {                 // drawn in the middle of a run: ask for everything
+    if (msg.type === "epochs") {
+      const n = msg.losses.length, t = view.trainer;
+      view.credit = Math.max(0, view.credit - n);
+      view.undrawn += n;
+      if (msg.epoch !== t.epoch + n) {                 // drawn in the middle of a run: ask for everything
         if (!view.syncing) { view.syncing = true; send({ type: "sync" }); }
       } else {
         t.net.setParams(msg.params);
+        msg.losses.forEach(([train, test], i) => {
+          t.history.epoch.push(t.epoch + i + 1);
+          t.history.train_loss.push(train);
+          t.history.test_loss.push(test);
+        });
         t.epoch = msg.epoch;
-        t.history.epoch.push(msg.epoch);
-        t.history.train_loss.push(msg.losses[0]);
-        t.history.test_loss.push(msg.losses[1]);
         t.shuffleRng.bitGenerator.setState(msg.shuffle_rng);
         schedule();
       }
-      requestEpoch();
-    } else if (msg.type === "idle") {
-      if (msg.view === view.id) view.asked = Math.max(0, view.asked - 1);
     } else if (msg.type === "state") {
       view.syncing = false;
       view.playing = msg.playing;
+      if (!msg.playing) view.credit = 0;               // Python dropped it
       view.status = msg.status;
       rebuild({ ...msg, data: msg.data || view.data });
-      requestEpoch();
+      grantCredit();
     }
   });
 
@@ -158,13 +161,14 @@ function renderPlayground({ model, el }) {
   const ACTIONS = {
     play() {
       view.playing = true;
-      if (view.mode === "python") { send({ type: "play" }); requestEpoch(); }
+      if (view.mode === "python") { send({ type: "play" }); view.credit = 0; grantCredit(); }
       else setStatus("", false);
       syncButtons();
       schedule();
     },
     pause() {
       view.playing = false;
+      view.credit = 0;
       if (view.mode === "python") send({ type: "pause" });
       syncButtons();
     },
@@ -244,7 +248,7 @@ function renderPlayground({ model, el }) {
     }
     draw();
     view.undrawn = 0;
-    if (view.mode === "python") requestEpoch();
+    if (view.mode === "python") grantCredit();
     else if (view.mode === "browser" && view.playing) schedule();
   });
 

@@ -19,10 +19,14 @@ export function isDark(el) {
   if (theme === "light") return false;
   if (body && body.dataset.jpThemeLight !== undefined) return body.dataset.jpThemeLight === "false";
   if (body && (body.classList.contains("vscode-dark") || body.classList.contains("vscode-high-contrast"))) return true;
-  const bg = getComputedStyle(el).backgroundColor;        // a dark background we sit on
-  const rgb = (bg.match(/\d+/g) || []).map(Number);
-  if (rgb.length >= 3 && (rgb.length < 4 || rgb[3] > 0)) return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 110;
-  return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {   // the background we sit on
+    const rgb = (getComputedStyle(node).backgroundColor.match(/[\d.]+/g) || []).map(Number);
+    if (rgb.length >= 3 && (rgb.length < 4 || rgb[3] > 0)) return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 110;
+  }
+  // no background anywhere: the browser's own, which is dark only where the page allows a dark
+  // colour scheme and the reader prefers it (a light page stays white in a dark OS)
+  const scheme = getComputedStyle(html).colorScheme || "";
+  return scheme.includes("dark") && !!window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
 /** Colours for drawing on a canvas: text, faint lines, the background, and the map's ends. */
@@ -176,9 +180,9 @@ export function button({ label, onClick, title, primary = false }) {
 
 // --- the frame of every widget -----------------------------------------------------------
 const STYLE = `
-.nnlib-widget { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: inherit;
+.nnlib-frame { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: inherit;
   display: flex; flex-direction: column; gap: .5rem; max-width: 100%; }
-.nnlib-widget canvas { display: block; height: auto; }
+.nnlib-frame canvas { display: block; height: auto; }
 .nnlib-controls { display: flex; flex-wrap: wrap; gap: .35rem 1rem; align-items: center; }
 .nnlib-control { display: flex; align-items: center; gap: .4rem; }
 .nnlib-control label { white-space: nowrap; }
@@ -186,14 +190,14 @@ const STYLE = `
 .nnlib-control input[type=range] { width: 9rem; accent-color: #0072B2; }
 .nnlib-text { flex: 1 1 16rem; min-width: 0; }
 .nnlib-text input { flex: 1 1 auto; min-width: 0; }
-.nnlib-widget input[type=number], .nnlib-widget input[type=text] { font: inherit; color: inherit;
+.nnlib-frame input[type=number], .nnlib-frame input[type=text] { font: inherit; color: inherit;
   background: transparent; border: 1px solid currentColor; border-radius: 4px; padding: .1rem .35rem; }
-.nnlib-widget select, .nnlib-button { font: inherit; color: inherit; background: transparent;
+.nnlib-frame select, .nnlib-button { font: inherit; color: inherit; background: transparent;
   border: 1px solid currentColor; border-radius: 4px; padding: .15rem .6rem; }
-.nnlib-widget select option { color: #222; background: #fff; }
+.nnlib-frame select option { color: #222; background: #fff; }
 .nnlib-button { cursor: pointer; }
 .nnlib-primary { background: #005a8e; color: #fff; border-color: #005a8e; font-weight: 600; }
-.nnlib-button:focus-visible, .nnlib-widget select:focus-visible, .nnlib-widget input:focus-visible {
+.nnlib-button:focus-visible, .nnlib-frame select:focus-visible, .nnlib-frame input:focus-visible {
   outline: 3px solid #56B4E9; outline-offset: 2px; }
 .nnlib-status { min-height: 1.4em; }
 .nnlib-error { border: 2px solid #D55E00; border-radius: 4px; padding: .5rem .8rem; white-space: pre-wrap; }
@@ -201,10 +205,10 @@ const STYLE = `
 
 /** The widget's root element (styles added once per page), inside `el`. */
 export function frame(el, label) {
-  if (!document.getElementById("nnlib-widget-style")) {
-    document.head.append(h("style", { id: "nnlib-widget-style" }, STYLE));
+  if (!document.getElementById("nnlib-frame-style")) {
+    document.head.append(h("style", { id: "nnlib-frame-style" }, STYLE));
   }
-  const root = h("div", { class: "nnlib-widget", role: "group", "aria-label": label });
+  const root = h("div", { class: "nnlib-frame", role: "group", "aria-label": label });
   el.replaceChildren(root);
   return root;
 }
