@@ -238,7 +238,8 @@ class PredictDirective(Directive):
 
 def _number(self, node: predict_node) -> str:
     """ "Predict 1.2" on numbered chapters, "Predict" elsewhere."""
-    numbers = getattr(self.builder, "fignumbers", {}).get(FIGTYPE, {})
+    key = f"{self.docnames[-1]}/{FIGTYPE}" if self.builder.name == "singlehtml" else FIGTYPE  # as Sphinx does
+    numbers = getattr(self.builder, "fignumbers", {}).get(key, {})
     number = numbers.get(node["ids"][0]) if node["ids"] else None
     return "Predict " + ".".join(map(str, number)) if number else "Predict"
 
@@ -293,7 +294,8 @@ def visit_predict_node(self, node: predict_node) -> None:
         )
         explanation = node.next_node(predict_feedback)
         answers.append(
-            f'<div class="predict-answer" data-option="explanation">{_render(self, explanation.children)}</div>'
+            f'<div class="predict-answer" data-option="explanation" data-answer="{_fmt(node["answer"])}">'
+            f"{_render(self, explanation.children)}</div>"
         )
     else:
         out.append('<div class="predict-options">')

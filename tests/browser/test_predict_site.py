@@ -200,3 +200,21 @@ def test_contrast_phone_width_and_axe(browser, base_url: str, dark: bool) -> Non
         assert not log.problems(), log.problems()
     finally:
         context.close()
+
+
+def test_printed_the_feedback_follows_the_question(browser, base_url: str) -> None:
+    context, page, log = open_page(browser, f"{base_url}/{PAGE}")
+    try:
+        assert page.locator(f"{CHOICE} .predict-answers").is_hidden()
+        page.emulate_media(media="print")
+        assert page.locator(f"{CHOICE} .predict-answers").is_visible()
+        assert page.locator(f"{CHOICE} .predict-check").is_hidden()
+        right = page.eval_on_selector(
+            f"{CHOICE} .predict-answer[data-correct='true']", "e => getComputedStyle(e, '::before').content"
+        )
+        assert right == '"Option " attr(data-option) " (right): "' or "(right)" in right, right
+        assert "Answer: " in page.eval_on_selector(
+            f"{NUMBER} .predict-answer", "e => getComputedStyle(e, '::before').content"
+        )
+    finally:
+        context.close()
