@@ -62,3 +62,100 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+/* Predict-then-reveal questions ({predict}, book/_ext/predict.py). Each is a form with a radio
+ * group (or a number field), a Check button and an aria-live region. The feedback for every
+ * option is in the page but hidden; Check copies the one for the reader's answer into the live
+ * region, so it is read out, and marks the question right or wrong. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+
+  var typeset = function (element) {
+    var mj = window.MathJax;
+    if (mj && mj.typesetPromise) {
+      (mj.startup ? mj.startup.promise : Promise.resolve()).then(function () { return mj.typesetPromise([element]); });
+    }
+  };
+
+  /* Python writes numbers as 0.73; accept "0,73" too, and nothing that is not a whole number. */
+  var readNumber = function (text) {
+    var t = text.trim().replace(/\u2212/g, "-");
+    if (t.indexOf(".") < 0) t = t.replace(",", ".");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null;
+    return parseFloat(t);
+  };
+
+  document.querySelectorAll(".predict-box").forEach(function (box) {
+    var form = box.querySelector(".predict-form");
+    var feedback = box.querySelector(".predict-feedback");
+    var reveal = box.querySelector(".predict-reveal");
+    var answers = box.querySelector(".predict-answers");
+
+    var show = function (state, verdict, detail, answerKey) {
+      box.dataset.state = state;
+      feedback.textContent = "";
+      var head = document.createElement("p");
+      head.className = "predict-verdict";
+      var strong = document.createElement("strong");
+      strong.textContent = verdict;
+      head.appendChild(strong);
+      if (detail) head.appendChild(document.createTextNode(" " + detail));
+      feedback.appendChild(head);
+      var source = answerKey && answers.querySelector('[data-option="' + answerKey + '"]');
+      if (source) {
+        var copy = document.createElement("div");
+        copy.className = "predict-explanation";
+        copy.innerHTML = source.innerHTML;
+        feedback.appendChild(copy);
+        if (!copy.querySelector("mjx-container") && copy.querySelector(".math")) typeset(copy);
+      }
+    };
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (box.dataset.kind === "number") {
+        var input = box.querySelector(".predict-input");
+        var value = readNumber(input.value);
+        if (value === null) {
+          input.setAttribute("aria-invalid", "true");
+          show("invalid", "Type a number first,", "such as 0.5 or -2.");
+          return;
+        }
+        input.removeAttribute("aria-invalid");
+        var answer = parseFloat(box.dataset.answer);
+        var tolerance = parseFloat(box.dataset.tolerance);
+        var slack = tolerance + 1e-9 * Math.max(1, Math.abs(answer));
+        if (Math.abs(value - answer) <= slack) {
+          if (reveal) reveal.hidden = true;
+          show("correct", "Right.", "The answer is " + box.dataset.answer +
+               (tolerance > 0 ? " (anything within " + box.dataset.tolerance + " counts)." : "."), "explanation");
+        } else {
+          if (reveal) reveal.hidden = false;
+          show("wrong", value < answer ? "Too low." : "Too high.",
+               "The answer is " + (value < answer ? "larger" : "smaller") + " than " + input.value.trim() +
+               ". Try again, or show the answer.");
+        }
+        return;
+      }
+      var chosen = form.querySelector('input[type="radio"]:checked');
+      if (!chosen) {
+        show("invalid", "Choose an answer first.", "");
+        return;
+      }
+      var source = answers.querySelector('[data-option="' + chosen.value + '"]');
+      var right = source && source.dataset.correct === "true";
+      box.querySelectorAll(".predict-option").forEach(function (option) { option.classList.remove("predict-chosen"); });
+      chosen.closest(".predict-option").classList.add("predict-chosen");
+      show(right ? "correct" : "wrong", right ? "Correct." : "Not quite.",
+           right ? "" : "Read why, then try another answer.", chosen.value);
+    });
+
+    if (reveal) {
+      reveal.addEventListener("click", function () {
+        reveal.hidden = true;
+        show("revealed", "The answer is " + box.dataset.answer + ".", "", "explanation");
+        feedback.focus();
+      });
+    }
+  });
+});
