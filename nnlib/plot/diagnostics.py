@@ -136,7 +136,7 @@ def plot_activation_stats(
     """One histogram per layer of :func:`nnlib.diagnostics.activation_stats`: the values ``a``.
 
     Bars give the fraction of the layer's values in each bin. A sigmoid's range is
-    ``[0, 1]``, a tanh's ``[-1, 1]``; a ReLU's goes from 0 to its largest value. Each
+    ``[0, 1]``, a tanh's ``[-1, 1]``; a ReLU's goes from 0 to its largest value (at least 1). Each
     title gives the layer's fraction of dead units and of saturated values.
     """
     if isinstance(stats, LayerStats) or not all(isinstance(s, LayerStats) for s in stats):
@@ -148,7 +148,7 @@ def plot_activation_stats(
     for ax, s in zip(axes_, stats):
         v = np.ravel(s.values)
         limits = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}.get(
-            s.activation, (float(min(v.min(), 0.0)), float(max(v.max(), 1e-12)))
+            s.activation, (float(min(v.min(), 0.0)), float(max(v.max(), 1.0)))
         )
         weights = np.full(v.size, 1.0 / max(v.size, 1))
         ax.hist(np.clip(v, *limits), bins=25, range=limits, weights=weights, color=color, alpha=0.8, label=label)
@@ -192,7 +192,7 @@ def plot_run(run: Run, axes: Sequence[Axes] | None = None, title: str | None = N
     before, after = run.stats_before[0], run.stats_after[0]
     ax = axes_[3]
     v0, v1 = np.ravel(before.values), np.ravel(after.values)
-    hi = 1.0 if before.activation in ("sigmoid", "softmax") else float(max(v0.max(), v1.max(), 1e-12))
+    hi = 1.0 if before.activation in ("sigmoid", "softmax") else float(max(v0.max(), v1.max(), 1.0))
     lo = -1.0 if before.activation == "tanh" else 0.0
     for v, kw in ((v0, {"histtype": "step", "color": BLACK, "linewidth": 1.4}), (v1, {"color": PURPLE, "alpha": 0.7})):
         ax.hist(np.clip(v, lo, hi), bins=25, range=(lo, hi), weights=np.full(v.size, 1 / max(v.size, 1)), **kw)
