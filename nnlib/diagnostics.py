@@ -9,7 +9,8 @@ module holds the tools that make each check one call:
 * :class:`NormRecorder`: a callback for :func:`~nnlib.training.fit` that records, after
   every step, each layer's gradient norm ``||dC/dW^l||``, update norm ``||Delta W^l||``
   and weight norm ``||W^l||`` (Frobenius norms). The ratio ``||Delta W|| / ||W||`` is a
-  quick test of the learning rate: about ``1e-3`` is healthy, ``1e-1`` far too large;
+  quick test of the learning rate: the CS231n notes call about ``1e-3`` healthy; near 1, every
+  step rewrites the weights;
 * :func:`activation_stats`: per layer, the fraction of *dead* units (ReLUs that output 0
   for every example, sigmoids stuck in a flat tail for every example) and of *saturated*
   values (where the derivative is almost 0, so almost no gradient flows back);

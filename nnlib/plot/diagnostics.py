@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from ..diagnostics import LayerStats, LRRangeTest, NormRecorder, Run
-from .style import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, _axes_for
+from .style import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, _axes_for, _subplots
 
 _LAYER_COLORS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK)
 _LAYER_STYLES = ("-", "--", "-.", ":")  # colour and line style: layers stay apart without colour
@@ -79,7 +79,7 @@ def plot_norms(
 ) -> Axes:
     """One line per layer of a :class:`~nnlib.diagnostics.NormRecorder`, step by step (log scale).
 
-    ``kind`` is ``update_ratios`` (with a band around Karpathy's rule of thumb, 1e-3), ``grad_norms``,
+    ``kind`` is ``update_ratios`` (with a band around the CS231n rule of thumb, 1e-3), ``grad_norms``,
     ``update_norms`` or ``weight_norms``. Zeros (a layer that never moves) are drawn at
     the bottom edge of the plot, marked with crosses; so are values too small to matter
     (for ``update_ratios``, below 1e-6: a layer that has stopped learning).
@@ -163,6 +163,8 @@ def plot_activation_stats(
 def plot_run(run: Run, axes: Sequence[Axes] | None = None, title: str | None = None) -> list[Axes]:
     """The four panels of a :class:`~nnlib.diagnostics.Run`: loss, accuracy, update ratios, hidden activations.
 
+    On a new 2 x 2 figure, or on the four ``axes`` given (such as one row of a larger figure).
+
     The loss panel marks the loss before training and ``ln(n_classes)``, the loss of a
     network that guesses every class equally; the accuracy panel marks chance,
     ``1 / n_classes``. The last panel overlays the first hidden layer's activations
@@ -170,7 +172,7 @@ def plot_run(run: Run, axes: Sequence[Axes] | None = None, title: str | None = N
     or of saturated values (sigmoid, tanh) before and after.
     """
     _check(run, Run, "plot_run", "a nnlib.diagnostics.Run (from buggy_run)")
-    axes_ = _axes_for(axes, 4, "plot_run", (13.0, 3.3))
+    axes_ = _subplots(2, 2, figsize=(9.6, 6.6))[1] if axes is None else _axes_for(axes, 4, "plot_run", (13.0, 3.3))
     h = run.history
     epochs = np.asarray(h.epoch)
     ax = axes_[0]
