@@ -47,8 +47,8 @@ class LRRangeTest:
     ``lrs[i]`` is the learning rate of step ``i``; ``losses[i]`` the loss on a fresh
     mini-batch right after that step, and ``smoothed`` the same losses averaged
     exponentially (bias-corrected), which is easier to read. ``initial_loss`` is the loss
-    on the first batch before any step. When the loss exploded, the test stopped early and
-    the arrays are shorter than the ``steps`` asked for (``stopped_early``).
+    on the first batch before any step. When the loss exploded (``stopped_early``), the
+    test stopped at that step and the arrays may be shorter than the ``steps`` asked for.
     """
 
     lrs: np.ndarray
@@ -60,7 +60,8 @@ class LRRangeTest:
     @property
     def best_lr(self) -> float:
         """The learning rate at the lowest smoothed loss."""
-        return float(self.lrs[int(np.argmin(self.smoothed))])
+        finite = np.where(np.isfinite(self.smoothed), self.smoothed, np.inf)  # a NaN is no minimum
+        return float(self.lrs[int(np.argmin(finite))])
 
     @property
     def suggested_lr(self) -> float:
@@ -141,6 +142,7 @@ def lr_range_test(
     lrs = np.geomspace(lr_min, lr_max, steps)
     optimizer = SGD(lr=lr_min)
     losses: list[float] = []
+    exploded = False
     with np.errstate(all="ignore"):  # the last steps may overflow on purpose: the loss then stops the test
         batch = rng.choice(n, m, replace=False)
         work.forward(X[batch])
@@ -154,12 +156,12 @@ def lr_range_test(
             work.forward(X[batch])
             loss = work.output_cost(Y[batch])
             losses.append(loss)
-            if not math.isfinite(loss) or loss > stop_factor * best:
+            exploded = not math.isfinite(loss) or loss > stop_factor * best
+            if exploded:
                 break
             best = min(best, loss)
     raw = np.array(losses)
-    stopped = len(losses) < steps or not math.isfinite(losses[-1])
-    return LRRangeTest(lrs[: raw.size], raw, _smooth(raw, smoothing), float(initial), bool(stopped))
+    return LRRangeTest(lrs[: raw.size], raw, _smooth(raw, smoothing), float(initial), bool(exploded))
 
 
 def _smooth(values: np.ndarray, beta: float) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnlib import SGD, Network, fit
-from nnlib.diagnostics import BUGS, NormRecorder, activation_stats, buggy_run, lr_range_test
+from nnlib.diagnostics import BUGS, LRRangeTest, NormRecorder, activation_stats, buggy_run, lr_range_test
 
 
 def _data(n=40, seed=0):
@@ -80,6 +80,13 @@ def test_range_test_stops_when_the_loss_explodes_and_smooths_with_bias_correctio
     assert result.smoothed[1] == pytest.approx((0.5 * result.losses[0] + result.losses[1]) / 1.5)
     assert result.lrs[0] <= result.best_lr <= result.lrs[-1]
     assert result.suggested_lr == pytest.approx(result.best_lr / 10)
+
+
+def test_best_lr_ignores_a_loss_that_became_nan():
+    result = LRRangeTest(
+        np.array([0.1, 1.0, 10.0]), np.array([2.0, 1.0, np.nan]), np.array([2.0, 1.5, np.nan]), 2.3, True
+    )
+    assert result.best_lr == 1.0 and result.suggested_lr == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize(
