@@ -10,6 +10,8 @@ One module per concept, in the order the book introduces them:
 - :mod:`nnlib.optimizers`, :mod:`nnlib.training`, :mod:`nnlib.callbacks`: SGD, momentum,
   regularisation, ``fit``, its ``History`` and callbacks such as early stopping
 - :mod:`nnlib.gradcheck`: numerical gradients to check backprop
+- :mod:`nnlib.diagnostics`: debugging a training run: the learning-rate range test, gradient
+  and update norms per layer, dead and saturated units, runs with a planted bug
 - :mod:`nnlib.io`: saving and loading networks (plain arrays, no pickle)
 - :mod:`nnlib.checks`: the one format of every argument error (who, what was expected, what was given)
 

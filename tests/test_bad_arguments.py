@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 import nnlib
 from nnlib import SGD, Dense, EarlyStopping, LambdaCallback, Network, Neuron
 from nnlib.data import load_digits, load_mnist, one_hot, playground, train_test_split
+from nnlib.diagnostics import NormRecorder, activation_stats, buggy_run, lr_range_test
 from nnlib.gradcheck import check_gradients, numerical_gradient
 from nnlib.metrics import accuracy
 from nnlib.widgets.playground.settings import Settings
@@ -238,6 +239,45 @@ def test_save_and_load_arguments(junk, arg, tmp_path_factory):
 def test_check_gradients_arguments(junk, arg):
     kwargs = dict({"net": _net(), "X": X2, "Y": Y1, "h": 1e-5}, **{arg: junk})
     _refused_or_fine(lambda: check_gradients(**kwargs), arg, allowed=(nnlib.UnsuitablePoint,))
+
+
+@FAST
+@given(junk=JUNK, arg=st.sampled_from(["net", "X", "Y", "lr_min", "lr_max", "steps", "batch_size", "smoothing", "rng"]))
+def test_lr_range_test_arguments_and_the_network_is_never_changed(junk, arg):
+    net = _net()
+    before = net.get_params()
+    kwargs = dict({"net": net, "X": X2, "Y": Y1, "steps": 3}, **{arg: junk})
+    _refused_or_fine(lambda: lr_range_test(**kwargs), arg, "lr_max")
+    assert _params_equal(net.get_params(), before)
+
+
+@FAST
+@given(junk=JUNK, arg=st.sampled_from(["net", "X", "tail", "every"]))
+def test_activation_stats_and_norm_recorder_arguments(junk, arg):
+    if arg == "every":
+        _refused_or_fine(lambda: NormRecorder(every=junk), arg)
+        return
+    kwargs = dict({"net": _net(), "X": X2, "tail": 0.01}, **{arg: junk})
+    _refused_or_fine(lambda: activation_stats(kwargs["net"], kwargs["X"], tail=kwargs["tail"]), arg)
+
+
+_RUN_ARGS = {
+    "bug": "none",
+    "X": np.array([[0.1, 0.9], [0.8, 0.2], [0.2, 0.7], [0.9, 0.1]]),
+    "y": np.array([0, 1, 0, 1]),
+    "X_val": np.array([[0.1, 0.8], [0.7, 0.3]]),
+    "y_val": np.array([0, 1]),
+    "hidden": 3,
+    "epochs": 1,
+    "rng": 0,
+}
+
+
+@FAST
+@given(junk=JUNK, arg=st.sampled_from(sorted(_RUN_ARGS)))
+def test_buggy_run_arguments(junk, arg):
+    kwargs = dict(_RUN_ARGS, **{arg: junk})
+    _refused_or_fine(lambda: buggy_run(**kwargs), arg, "X and X_val", "y and y_val")
 
 
 @FAST

@@ -393,7 +393,7 @@ def _notebook_exercises():
 
 def test_every_verdict_is_labelled_with_its_exercise_title():
     found = list(_notebook_exercises())
-    assert len(found) == 34  # 33 + the training loop (ex-training-loop)
+    assert len(found) == 39  # 33 + the training loop (ex-training-loop) + 5 in debugging
     for chapter, module, call, label, title in found:
         exercises = importlib.import_module(f"nnlib.exercises.{module}").EXERCISES
         ex = exercises[call]
@@ -401,7 +401,17 @@ def test_every_verdict_is_labelled_with_its_exercise_title():
 
 
 def test_every_hint_has_three_parts():
-    for module in ("activations", "autograd", "backprop", "capstone", "forward", "losses", "neuron", "training"):
+    for module in (
+        "activations",
+        "autograd",
+        "backprop",
+        "capstone",
+        "debugging",
+        "forward",
+        "losses",
+        "neuron",
+        "training",
+    ):
         mod = importlib.import_module(f"nnlib.exercises.{module}")
         for name, value in vars(mod).items():
             items = value() if name == "_lr_mistakes" else value

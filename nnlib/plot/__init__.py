@@ -9,6 +9,8 @@ One module per kind of figure:
 - :mod:`~nnlib.plot.network`: network diagrams whose lines show the weights;
 - :mod:`~nnlib.plot.backprop`: the backpropagation "debugger": traces, shapes, per-layer views;
 - :mod:`~nnlib.plot.chain_rule`: the chain rule on one neuron, as a computational graph;
+- :mod:`~nnlib.plot.diagnostics`: debugging a run: the learning-rate range test, norms per layer,
+  activation histograms, a dashboard of a run;
 - :mod:`~nnlib.plot.animation`: recorded training runs replayed as HTML animations.
 
 Every function draws on ``ax`` if given, else on a new figure, and returns what you
@@ -35,6 +37,7 @@ from .backprop import (
 from .chain_rule import draw_neuron_graph, neuron_graph_values
 from .curves import plot_activation, plot_history
 from .decision import decision_grid, plot_decision_boundary, update_decision_map
+from .diagnostics import plot_activation_stats, plot_lr_range, plot_norms, plot_run
 from .digits import confusion_matrix, plot_confusion_matrix, plot_weight_images, show_digits
 from .network import NetworkArtists, draw_network, update_network_weights
 from .style import (
@@ -89,11 +92,15 @@ __all__ = [
     "layer_report",
     "neuron_graph_values",
     "plot_activation",
+    "plot_activation_stats",
     "plot_backprop",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_history",
     "plot_layer_histograms",
+    "plot_lr_range",
+    "plot_norms",
+    "plot_run",
     "plot_shapes",
     "plot_weight_images",
     "shape_table",
