@@ -32,6 +32,7 @@ from ..diagnostics import BUGS, Run, buggy_run
 from ..network import Network
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "initial_loss": Exercise("ex-debugging-initial-loss", "The loss at initialisation", "initial_loss"),
@@ -102,6 +103,7 @@ _INITIAL_LOSS_MISTAKES = [
 ]
 
 
+@saves("initial_loss")
 def initial_loss(fn: Callable | None) -> Verdict:
     """Check ``initial_loss(n_classes)``: the float ``ln(n_classes)``."""
     return core.check_function(
@@ -228,6 +230,7 @@ _CHANGED_WEIGHTS = Hint(
 )
 
 
+@saves("layer_grad_norms")
 def layer_grad_norms(fn: Callable | None) -> Verdict:
     """Check ``layer_grad_norms(net, X, Y)``: a float array of ``||dC/dW^l||``, the weights unchanged."""
     ex = EXERCISES["layer_grad_norms"]
