@@ -117,7 +117,7 @@ def plot_norms(
     ylabel, default_title = _NORM_KINDS[kind]
     ax.set(title=title or default_title, xlabel="optimiser step", ylabel=ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="best", fontsize=9)
+    ax.legend(loc="best", fontsize=10)
     return ax
 
 
@@ -153,10 +153,10 @@ def plot_activation_stats(
         weights = np.full(v.size, 1.0 / max(v.size, 1))
         ax.hist(np.clip(v, *limits), bins=25, range=limits, weights=weights, color=color, alpha=0.8, label=label)
         ax.set(title=_layer_title(s), xlabel="activation $a$", xlim=limits)
-        ax.title.set_fontsize(10.5)
+        ax.title.set_fontsize(11)
     axes_[0].set_ylabel("fraction of values")
     if label:
-        axes_[0].legend(fontsize=9)
+        axes_[0].legend(fontsize=10)
     return axes_
 
 
@@ -181,13 +181,13 @@ def plot_run(run: Run, axes: Sequence[Axes] | None = None, title: str | None = N
     ax.axhline(math.log(run.n_classes), color=BLACK, linestyle=":", linewidth=1.2, label=f"ln {run.n_classes}")
     ax.set(title="Loss per epoch", xlabel="epoch (0: before training)", ylabel="loss")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=10)
     ax = axes_[1]
     ax.plot(epochs, h.accuracy, "o-", color=BLUE, markersize=4, label="training")
     ax.plot(epochs, h.val_accuracy, "s--", color=ORANGE, markersize=4, label="validation")
     ax.axhline(1 / run.n_classes, color=BLACK, linestyle=":", linewidth=1.2, label="chance")
     ax.set(title="Accuracy per epoch", xlabel="epoch", ylabel="accuracy", ylim=(-0.02, 1.02))
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=10)
     for a in axes_[:2]:
         a.xaxis.set_major_locator(MaxNLocator(integer=True))
     plot_norms(run.norms, "update_ratios", ax=axes_[2])
@@ -208,7 +208,7 @@ def plot_run(run: Run, axes: Sequence[Axes] | None = None, title: str | None = N
         ylabel="fraction of values",
         xlim=(lo, hi),
     )
-    ax.legend(["before training", "after training"], fontsize=9)
+    ax.legend(["before training", "after training"], fontsize=10)
     if title:
         axes_[0].figure.suptitle(title)
     return axes_
