@@ -7,9 +7,12 @@ Every notebook under ``book/``:
 * is listed in ``_toc.yml``, and every ``_toc.yml`` entry exists;
 * starts with the Colab install cell, tagged ``hide-cell``;
 * pairs every exercise stub (metadata ``nnlib.exercise``, tag ``exercise-stub``)
-  with a ``{exercise}`` block before it and a hidden solution after it (metadata
-  ``nnlib.solves``, ``jupyter.source_hidden``, a ``{solution}`` dropdown with a
-  ``python`` block that ``nnlib.exercises.solve`` substitutes);
+  with a ``{exercise}`` block before it and a collapsed solution after it (metadata
+  ``nnlib.solves``, a ``{solution}`` block inside ``<details>``, with a ``python``
+  block that ``nnlib.exercises.solve`` substitutes);
+* writes them so that plain Markdown (Colab, Jupyter without jupyterlab-myst) shows the
+  task as text and keeps the whole solution collapsed: checked on the cell as CommonMark
+  renders it (``plain_markdown_problems``);
 * gives every figure a caption and every image alt text (``mystnb`` metadata);
 * never refers to the maintainers' shared folder, which learners do not have.
 
@@ -22,11 +25,13 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -35,7 +40,7 @@ SKIP_DIRS = {"_build", "_static", "_ext", ".ipynb_checkpoints"}
 INSTALL_URL = "nnlib[widgets] @ git+https://github.com/nn-from-scratch/nn-from-scratch"
 FORBIDDEN = ("/work/shared", "../shared")
 
-_EXERCISE_LABEL = re.compile(r"^```+\{exercise\}.*?^:label:\s*(\S+)", re.MULTILINE | re.DOTALL)
+_EXERCISE_LABEL = re.compile(r"^(?:`{3,}|:{3,})\{exercise\}.*?^:label:\s*(\S+)", re.MULTILINE | re.DOTALL)
 _SOLUTION_OF = re.compile(r"^(`{3,}|:{3,})\{solution\}\s+(\S+)", re.MULTILINE)
 
 
@@ -147,15 +152,15 @@ def _exercise_problems(cells: list) -> list[str]:
                     f"cell {i}: the solution of {meta['solves']!r} must be a markdown cell "
                     f"with one {{solution}} {meta['solves']} block"
                 )
-            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            if ":class: dropdown" in text:
                 problems.append(
-                    f"cell {i}: the solution of {meta['solves']!r} must be hidden "
-                    '(metadata "jupyter": {"source_hidden": true})'
+                    f"cell {i}: the solution of {meta['solves']!r} must not be a dropdown (:class: dropdown): "
+                    "its <details> folds it, and a dropdown inside would fold twice"
                 )
-            if ":class: dropdown" not in text:
-                problems.append(f"cell {i}: the solution of {meta['solves']!r} must be a dropdown (:class: dropdown)")
             if "```python" not in text:
                 problems.append(f"cell {i}: the solution of {meta['solves']!r} has no ```python block")
+        if cell.get("cell_type") == "markdown" and ("solves" in meta or _EXERCISE_LABEL.search(_source(cell))):
+            problems += [f"cell {i}: {p}" for p in plain_markdown_problems(_source(cell), solution="solves" in meta)]
     for label, i in stubs.items():
         if label not in solutions:
             problems.append(f"exercise {label!r} (cell {i}) has no solution cell (nnlib.solves)")
@@ -169,6 +174,70 @@ def _exercise_problems(cells: list) -> list[str]:
         if label not in stubs:
             problems.append(f"cell {i} solves {label!r}, but no stub has nnlib.exercise = {label!r}")
     return problems
+
+
+# --- what a plain Markdown renderer shows (Colab, Jupyter without jupyterlab-myst) -------
+
+_COMMONMARK = MarkdownIt("commonmark")  # raw HTML on, as in Colab and Jupyter
+
+
+class _Shown(HTMLParser):
+    """The text of an HTML fragment, split into what is on screen before any click, what is
+    folded inside a closed ``<details>``, and the summaries that stay on screen to open them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.folded: list[str] = []
+        self.summaries: list[str] = []
+        self.in_code = 0
+        self.code_text: list[str] = []
+        self._stack: list[str] = []  # open details: "closed" or "open"; summaries: "summary"
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "details":
+            self._stack.append("open" if "open" in dict(attrs) else "closed")
+        elif tag == "summary":
+            self._stack.append("summary")
+        elif tag == "pre":
+            self.in_code += 1
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("details", "summary") and self._stack:
+            self._stack.pop()
+        elif tag == "pre":
+            self.in_code -= 1
+
+    def handle_data(self, data) -> None:
+        summary = bool(self._stack) and self._stack[-1] == "summary"
+        hidden = "closed" in self._stack and not summary
+        (self.summaries if summary else self.folded if hidden else self.shown).append(data)
+        if self.in_code and not hidden:
+            self.code_text.append(data)
+
+
+def shown_in_plain_markdown(text: str) -> _Shown:
+    """What CommonMark with raw HTML (the renderers without MyST) puts on screen for ``text``."""
+    shown = _Shown()
+    shown.feed(_COMMONMARK.render(text))
+    shown.close()
+    return shown
+
+
+def plain_markdown_problems(text: str, *, solution: bool) -> list[str]:
+    """A task must read as text, and a solution must be folded whole, in plain Markdown."""
+    shown = shown_in_plain_markdown(text)
+    if solution:
+        on_screen = "".join(shown.shown).strip()
+        if on_screen or not "".join(shown.folded).strip() or not "".join(shown.summaries).strip():
+            return [
+                "plain Markdown (Colab) shows this solution before it is asked for: put the whole cell "
+                f"in <details><summary>...</summary> ... </details> (on screen: {on_screen[:60]!r})"
+            ]
+        return []
+    if "{exercise}" not in "".join(shown.shown) or "{exercise}" in "".join(shown.code_text):
+        return ["plain Markdown (Colab) shows this task as a code block: fence it with ::: instead of backticks"]
+    return []
 
 
 # --- the book ---------------------------------------------------------------------------
@@ -221,15 +290,15 @@ def _good_notebook():
         f'try:\n    import nnlib\nexcept ImportError:\n    %pip install -q "{INSTALL_URL}"\n    import nnlib'
     )
     install.metadata["tags"] = ["hide-cell"]
-    task = v4.new_markdown_cell("```{exercise} Sigmoid\n:label: ex-sig\n\nComplete `sigmoid`.\n```")
+    task = v4.new_markdown_cell(":::{exercise} Sigmoid\n:label: ex-sig\n\nComplete `sigmoid`.\n:::")
     stub = v4.new_code_cell("def sigmoid(z):\n    raise NotImplementedError")
     stub.metadata.update(tags=["exercise-stub"], nnlib={"exercise": "ex-sig"})
     check = v4.new_code_cell("check.sigmoid(sigmoid)")
     solution = v4.new_markdown_cell(
-        "````{solution} ex-sig\n:class: dropdown\n\n```python\n"
-        "def sigmoid(z):\n    return 0.5 * np.tanh(0.5 * z) + 0.5\n```\n````"
+        "<details>\n<summary>Solution (click to show)</summary>\n\n:::{solution} ex-sig\n\n```python\n"
+        "def sigmoid(z):\n    return 0.5 * np.tanh(0.5 * z) + 0.5\n```\n:::\n\n</details>"
     )
-    solution.metadata.update(jupyter={"source_hidden": True}, nnlib={"solves": "ex-sig"})
+    solution.metadata.update(nnlib={"solves": "ex-sig"})
     plot = v4.new_code_cell("plt.plot([0, 1])")
     plot.metadata["mystnb"] = {
         "figure": {"caption": "A line.", "name": "fig-line"},
@@ -264,11 +333,14 @@ def _with_output(nb) -> None:
         (lambda nb: nb.cells.pop(0), "install cell"),
         (lambda nb: nb.cells[0].metadata.update(tags=[]), "install cell"),
         (lambda nb: nb.cells.pop(4), "has no solution cell"),
-        (lambda nb: nb.cells[4].metadata.update(jupyter={}), "must be hidden"),
+        (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("<details>", "")), "shows this solution"),
+        (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("<details>", "<details open>")), "shows"),
+        (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("</details>", "</details>\nx = 1")), "shows"),
         (
-            lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace(":class: dropdown\n", "")),
-            "must be a dropdown",
+            lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("ex-sig\n", "ex-sig\n:class: dropdown\n")),
+            "fold twice",
         ),
+        (lambda nb: nb.cells[1].update(source=nb.cells[1].source.replace(":::", "```")), "as a code block"),
         (lambda nb: nb.cells[4].update(source=nb.cells[4].source.replace("```python", "```")), "no ```python block"),
         (lambda nb: nb.cells[4].metadata.update(nnlib={"solves": "ex-other"}), "no stub"),
         (lambda nb: nb.cells.pop(1), "no {exercise} block"),

@@ -373,7 +373,7 @@ def test_course_css_sets_only_the_verdict_palette():
 
 # --- every chapter's exercises match the notebooks ------------------------------------------------
 
-_TITLE = re.compile(r"^```+\{exercise\}\s*(.*?)\s*\n:label:\s*(\S+)", re.MULTILINE)
+_TITLE = re.compile(r"^(?:`{3,}|:{3,})\{exercise\}\s*(.*?)\s*\n:label:\s*(\S+)", re.MULTILINE)
 _CHECK = re.compile(r"^check\.(\w+)\(", re.MULTILINE)
 _MODULE = re.compile(r"from nnlib\.exercises import (\w+) as check")
 

@@ -138,6 +138,27 @@ def wait_for_mathjax(page) -> None:
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
 
 
+# contrast(el): WCAG contrast ratio of el's text on the first opaque background behind it
+CONTRAST_JS = """
+function luminance([r, g, b]) {
+  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function rgb(text) { return (text.match(/[\\d.]+/g) || []).map(Number); }
+function background(el) {          // the first opaque background behind el
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+}
+function contrast(el) {
+  const a = luminance(rgb(getComputedStyle(el).color).slice(0, 3)), b = luminance(background(el));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
 # --- one widget front end, alone in a page, with no kernel ----------------------------
 
 _HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title>

@@ -80,7 +80,12 @@ def running_lab(notebooks: Path) -> Iterator[Lab]:
             "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime",
             "JUPYTERLAB_SETTINGS_DIR": f"{tmp}/settings",
             "JUPYTERLAB_WORKSPACES_DIR": f"{tmp}/workspaces",
+            "IPYTHONDIR": f"{tmp}/ipython",
         }
+        # no "get Jupyter news?" prompt over the notebook
+        news = Path(tmp, "settings", "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings")
+        news.parent.mkdir(parents=True)
+        news.write_text('{"fetchNews": "false"}')
         command = [
             sys.executable,
             "-m",
@@ -93,6 +98,7 @@ def running_lab(notebooks: Path) -> Iterator[Lab]:
             f"--ServerApp.root_dir={folder}",
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: set_theme, and tests that run commands
             *(["--allow-root"] if os.geteuid() == 0 else []),
         ]
         log_path = Path(tmp) / "lab.log"
@@ -163,8 +169,26 @@ def open_notebook(browser, lab: Lab, name: str, *, dark: bool = False, timeout_m
     page.set_default_timeout(timeout_ms)
     page.goto(lab.notebook_url(name))
     page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Dialog') || "
+        "/\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')"
+    )
+    select = page.locator(".jp-Dialog").get_by_role("button", name="Select", exact=True)
+    if select.count():  # "Select Kernel", when the notebook's kernel is not remembered
+        select.click()
     wait_idle(page)
     return context, page
+
+
+def set_theme(page, dark: bool) -> None:
+    """Switch JupyterLab's theme (JupyterLab Light / JupyterLab Dark) and wait until it applies."""
+    name = "JupyterLab Dark" if dark else "JupyterLab Light"
+    page.evaluate(
+        "name => window.jupyterapp ? window.jupyterapp.commands.execute('apputils:change-theme', {theme: name}) : null",
+        name,
+    )
+    want = "false" if dark else "true"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{want}'")
 
 
 def wait_idle(page) -> None:

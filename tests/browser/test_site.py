@@ -169,7 +169,8 @@ def check_solutions(page) -> list[str]:
             body.wait_for(state="visible", timeout=5_000)
         except Exception:
             problems.append(f"solution {label!r} did not open when clicked")
-    details = page.locator("details.solution")
+    # sphinx-exercise's own dropdowns, and the <details> that each chapter's solution cell is in
+    details = page.locator("details.solution, details:has(> .solution)")
     for i in range(details.count()):
         d = details.nth(i)
         if d.get_attribute("open") is not None:

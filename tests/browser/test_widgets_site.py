@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from _browser import SHOTS, TIMEOUT_MS, open_page, widget_page
+from _browser import CONTRAST_JS, SHOTS, TIMEOUT_MS, open_page, widget_page
 
 import nnlib
 from nnlib.widgets.esm import bundle
@@ -75,24 +75,7 @@ EXPLORERS = {
 }
 
 _CANVAS = "c => c.toDataURL()"
-_LUMINANCE = """
-function luminance([r, g, b]) {
-  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-}
-function rgb(text) { return (text.match(/[\\d.]+/g) || []).map(Number); }
-function background(el) {          // the first opaque background behind el
-  for (let e = el; e; e = e.parentElement) {
-    const c = rgb(getComputedStyle(e).backgroundColor);
-    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
-  }
-  return [255, 255, 255];
-}
-function contrast(el) {
-  const a = luminance(rgb(getComputedStyle(el).color).slice(0, 3)), b = luminance(background(el));
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}
-"""
+_LUMINANCE = CONTRAST_JS
 
 
 def open_explorer(browser, base_url: str, explorer: Explorer, dark: bool = False):
