@@ -401,7 +401,17 @@ def test_every_verdict_is_labelled_with_its_exercise_title():
 
 
 def test_every_hint_has_three_parts():
-    for module in ("activations", "autograd", "backprop", "capstone", "forward", "losses", "neuron", "training"):
+    for module in (
+        "activations",
+        "autograd",
+        "backprop",
+        "capstone",
+        "forward",
+        "losses",
+        "neuron",
+        "optimizers",
+        "training",
+    ):
         mod = importlib.import_module(f"nnlib.exercises.{module}")
         for name, value in vars(mod).items():
             items = value() if name == "_lr_mistakes" else value
