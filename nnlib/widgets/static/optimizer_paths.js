@@ -7,7 +7,7 @@
 // for operation, on the gradient optimizer_path computes in Python, so the paths agree with
 // nnlib's to rounding (tests/test_widgets_optimizer_paths.py runs both).
 import { frame, guarded, h, keepDrawn, palette, select, setupCanvas, showError, slider, choiceSlider } from "./ui.js";
-import { Axes, FONT, SIZE, cividis, colorbar, drawField, formatG, formatValue, legend } from "./chart.js";
+import { Axes, cividis, colorbar, drawField, formatG, formatValue, legendTopRight } from "./chart.js";
 
 /** (dC/dw, dC/db) of the valley `spec` at (w, b), as surface_gradient in Python. */
 export function valleyGradient(spec, w, b) {
@@ -137,11 +137,7 @@ function drawCosts(ctx, pal, box, spec, paths, state) {
     label: `${state.optimizers[name].title}, \u03b7 = ${formatValue(name === state.optimizer ? state.lr : state.optimizers[name].lr)}`,
     color: pal[COLOR[name]], dash: DASH[name],
   }));
-  ctx.save();
-  ctx.font = `${SIZE.tick}px ${FONT}`;
-  const legendWidth = 44 + Math.max(...items.map((it) => ctx.measureText(it.label).width));
-  ctx.restore();
-  legend(ctx, pal, box.x + box.w - legendWidth - 8, box.y + 8, items);
+  legendTopRight(ctx, pal, box, items);
 }
 
 function render({ model, el }) {
