@@ -25,18 +25,19 @@ def test_the_path_is_nnlibs_optimizer_step_by_step():
 
 
 def test_rmsprop_and_adam_help_only_where_the_valley_lines_up_with_the_parameters():
-    final = {s: surface_cost(s, *optimizer_path("rmsprop", 0.1, 60, s)[-1]) for s in ("valley", "tilted")}
-    assert final["valley"] < final["tilted"]
+    for name in ("rmsprop", "adam"):
+        final = {s: surface_cost(s, *optimizer_path(name, 0.2, 40, s)[-1]) for s in ("valley", "tilted")}
+        assert final["valley"] < final["tilted"], name
 
 
 def test_the_explorer_state_and_its_checks():
     e = OptimizerExplorer("adam")
     state = e.get_state()
-    assert state["optimizer"] == "adam" and state["lr"] == 0.3 and state["surface"] == "valley"
+    assert state["optimizer"] == "adam" and state["lr"] == 0.2 and state["surface"] == "valley"
     assert state["_esm"].startswith("// optimizer_paths.js: the front end of nnlib.widgets.")
     assert 'from "./' not in state["_esm"]
     json.dumps(state)
-    assert np.array_equal(e.path(), optimizer_path("adam", 0.3, 60, "valley"))
+    assert np.array_equal(e.path(), optimizer_path("adam", 0.2, 60, "valley"))
     for make, message in [
         (lambda: OptimizerExplorer("adagrad"), "optimizer must be one of sgd, momentum, rmsprop, adam"),
         (lambda: OptimizerExplorer(lr=0.33), "lr must be one of"),
@@ -48,4 +49,4 @@ def test_the_explorer_state_and_its_checks():
             make()
     with pytest.raises(Exception, match="lr must be one of"):
         e.lr = 0.33
-    assert e.lr == 0.3
+    assert e.lr == 0.2

@@ -48,12 +48,14 @@ SURFACES: dict[str, dict] = {
     },
 }
 
-#: The optimisers: their names in the menu and their default learning rates.
+#: The optimisers: their names in the menu and their default learning rates (for each, the rate that gave the
+#: lowest cost after 40 steps on the straight valley among a few tried: SGD 0.1-0.45, momentum 0.01-0.1,
+#: RMSProp 0.03-0.3, Adam 0.1-0.5).
 OPTIMIZERS: dict[str, dict] = {
     "sgd": {"title": "SGD", "lr": 0.45},
-    "momentum": {"title": "momentum (\u03bc = 0.9)", "lr": 0.05},
-    "rmsprop": {"title": "RMSProp (\u03c1 = 0.9)", "lr": 0.1},
-    "adam": {"title": "Adam (\u03b2\u2081 = 0.9, \u03b2\u2082 = 0.999)", "lr": 0.3},
+    "momentum": {"title": "momentum (\u03bc = 0.9)", "lr": 0.1},
+    "rmsprop": {"title": "RMSProp (\u03c1 = 0.9)", "lr": 0.2},
+    "adam": {"title": "Adam (\u03b2\u2081 = 0.9, \u03b2\u2082 = 0.999)", "lr": 0.2},
 }
 
 LR_CHOICES = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.45, 0.5, 0.7, 1.0)
