@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import SGD
+from .optimizers import Optimizer
 
 
 @dataclass
@@ -61,7 +61,7 @@ class TrainState:
     """What callbacks see: the network, the history, where we are, and a ``stop`` flag."""
 
     net: Any  # a Network (network.py imports this module, so no import back)
-    optimizer: SGD
+    optimizer: Optimizer
     history: History
     epochs: int
     batches_per_epoch: int
@@ -132,3 +132,36 @@ class EarlyStopping(Callback):
     def on_train_end(self, state: TrainState) -> None:
         if self._best_params is not None:
             state.net.set_params(self._best_params)
+
+
+class LearningRateSchedule(Callback):
+    """Set the optimiser's learning rate before every step from a schedule ``f(step) -> lr``.
+
+    ``step`` counts the optimiser steps taken so far (0 before the first), over all
+    epochs: ``fit(..., callbacks=[LearningRateSchedule(CosineDecay(0.01, total=1000, warmup=50))])``.
+    Works with every optimiser that has an ``lr`` (:mod:`nnlib.optimizers`). ``lrs`` records the
+    rate used by each step.
+    """
+
+    def __init__(self, schedule: Callable[[int], float]) -> None:
+        if not callable(schedule):
+            raise TypeError(f"LearningRateSchedule: schedule must be a function f(step) -> lr, got {schedule!r}")
+        self.schedule = schedule
+        self.lrs: list[float] = []
+
+    def _set(self, state: TrainState) -> None:
+        lr = self.schedule(state.step)
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)) or not lr >= 0:
+            raise ValueError(f"LearningRateSchedule: schedule({state.step}) must be a number >= 0, got {lr!r}")
+        if not math.isfinite(lr):
+            raise ValueError(f"LearningRateSchedule: schedule({state.step}) must be finite, got {lr!r}")
+        state.optimizer.lr = float(lr)
+        self.lrs.append(float(lr))
+
+    def on_train_begin(self, state: TrainState) -> None:
+        self.lrs = []
+        self._set(state)
+
+    def on_batch_end(self, state: TrainState) -> None:
+        if state.step < state.epochs * state.batches_per_epoch:  # not after the last step
+            self._set(state)

@@ -1,7 +1,8 @@
 """Saving and loading networks as ``.npz`` files, without pickle.
 
 A saved file is a zip archive of plain ``.npy`` arrays: ``W0, b0, W1, b1, ...``
-and ``config``, a JSON string describing the architecture. :func:`load` reads it
+and ``config``, a JSON string describing the architecture (with ``dropout``, the rate
+after each hidden layer, only for a network that has dropout). :func:`load` reads it
 member by member with ``allow_pickle=False``, so a file can never run code.
 
 :func:`load` trusts nothing in the file. Every problem (a file that is not a
@@ -81,6 +82,8 @@ def save(net: Network, path: str | os.PathLike) -> Path:
         "init": net.init if isinstance(net.init, str) else "gaussian",
         "dtype": net.dtype.name,
     }
+    if net.dropouts:  # only then, so that a network without dropout is saved as before
+        config["dropout"] = net.dropout_rates
     used = {"activation": net.layers[0].activation, "output_activation": net.layers[-1].activation, "loss": net.loss}
     for key, obj in used.items():
         table = LOSSES if key == "loss" else ACTIVATIONS
@@ -258,8 +261,8 @@ def _config(file: Path, arr: np.ndarray) -> dict:
     if config.get("format") != FORMAT:
         raise _problem(file, f"expected format {FORMAT!r}, got {checks.shown(config.get('format'))}")
     keys = set(config)
-    if keys != set(_CONFIG_KEYS):
-        missing, extra = sorted(set(_CONFIG_KEYS) - keys), sorted(keys - set(_CONFIG_KEYS))
+    if keys != set(_CONFIG_KEYS) and keys != set(_CONFIG_KEYS) | {"dropout"}:
+        missing, extra = sorted(set(_CONFIG_KEYS) - keys), sorted(keys - set(_CONFIG_KEYS) - {"dropout"})
         raise _problem(file, f"config keys differ from {FORMAT}: missing {missing}, unexpected {extra}")
     sizes = config["sizes"]
     if (
@@ -280,6 +283,17 @@ def _config(file: Path, arr: np.ndarray) -> dict:
             )
     if config["dtype"] not in ("float32", "float64"):
         raise _problem(file, f"config dtype must be 'float32' or 'float64', got {checks.shown(config['dtype'])}")
+    rates = config.get("dropout", [0.0] * (len(sizes) - 2))
+    if (
+        not isinstance(rates, list)
+        or len(rates) != len(sizes) - 2
+        or not all(type(r) in (int, float) and 0 <= r < 1 for r in rates)
+    ):
+        raise _problem(
+            file,
+            f"config dropout must be a list of {len(sizes) - 2} rates in [0, 1) (one per hidden layer), "
+            f"got {checks.shown(rates)}",
+        )
     return config
 
 
@@ -299,4 +313,5 @@ def _network(file: Path, config: dict, declared: int) -> Network:
         init=config["init"],
         rng=0,
         dtype=config["dtype"],
+        dropout=config.get("dropout", 0.0),
     )

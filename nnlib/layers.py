@@ -1,4 +1,4 @@
-"""A fully connected (dense) layer.
+"""Layers: a fully connected (dense) layer, and dropout.
 
 Conventions (see ``book/notation.md``): a batch is a matrix with one row per
 example. A layer with ``n_in`` inputs and ``n_out`` neurons holds
@@ -131,3 +131,58 @@ class Dense:
         self.db = delta_avg.sum(axis=0)  # BP3: mean over the batch of delta
         self.dW = self.X.T @ delta_avg  # BP4: X^T delta / n
         return delta @ self.W.T if need_input_grad else None
+
+
+class Dropout:
+    """Inverted dropout: in training, keep each activation with probability ``1 - rate``, scaled by ``1 / (1 - rate)``.
+
+    ::
+
+        training     A_out = A * mask,   mask = (u >= rate) / (1 - rate),  u ~ U[0, 1)   # (n, n_features)
+        evaluation   A_out = A
+
+    The scaling keeps the expected value of every activation the same in both modes,
+    E[A_out] = (1 - rate) * A / (1 - rate) = A, so the layer above sees inputs of the
+    same size when training and when predicting, and evaluation needs no change.
+    Backward multiplies the incoming gradient by the same ``mask``.
+
+    Parameters
+    ----------
+    rate : float
+        Probability of dropping each activation, in [0, 1).
+    rng : numpy Generator or int seed
+        Source of the masks; the same seed gives the same masks.
+    """
+
+    def __init__(self, rate: float, rng: np.random.Generator | int | None = None) -> None:
+        rate = checks.number(rate, "rate", "Dropout")
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout: rate must be in [0, 1) (the probability of dropping a unit), got {rate!r}")
+        self.rate = rate
+        self.rng = as_rng(rng, "Dropout")
+        self.mask: np.ndarray | None = None  # the last training mask (0 or 1 / (1 - rate)), None after evaluation
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate:g})"
+
+    def forward(self, A: np.ndarray, training: bool = True) -> np.ndarray:
+        """``A * mask`` with a fresh mask when ``training``, else ``A`` itself."""
+        if not isinstance(A, np.ndarray) or A.ndim != 2:
+            raise ValueError(f"{self!r} expected a 2-D array (n_samples, n_features), got {checks.shape_of(A)}")
+        if not training or self.rate == 0:
+            self.mask = None
+            return A
+        keep = 1.0 - self.rate
+        self.mask = (self.rng.random(A.shape) >= self.rate).astype(A.dtype) / A.dtype.type(keep)
+        return A * self.mask
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """``dC_x/dA = dC_x/dA_out * mask`` for the last forward pass (``grad`` itself after an evaluation)."""
+        if self.mask is None:
+            return grad
+        if not isinstance(grad, np.ndarray) or grad.shape != self.mask.shape:
+            raise ValueError(
+                f"{self!r}.backward expected a gradient of shape {self.mask.shape} (the last forward pass), "
+                f"got {checks.shape_of(grad)}"
+            )
+        return grad * self.mask

@@ -22,7 +22,7 @@ from . import checks
 from .activations import Activation, get_activation
 from .callbacks import History
 from .initializers import as_rng, get_initializer
-from .layers import Dense
+from .layers import Dense, Dropout
 from .losses import Loss, get_loss
 from .metrics import accuracy, classes
 from .training import fit
@@ -58,6 +58,17 @@ class Network:
         Source of the initial weights; the same seed gives the same network.
     dtype : numpy dtype
         ``float64`` (default) or ``float32``.
+    dropout : float or list of float
+        Dropout rate after every hidden layer (one number), or one per hidden layer
+        (``len(sizes) - 2`` numbers), each in [0, 1); 0 (default) is no dropout. The masks
+        come from ``rng``, after the initial weights, so the weights do not depend on it.
+
+    Notes
+    -----
+    A network is in *evaluation* mode unless :meth:`train` was called: :meth:`forward`
+    then applies no dropout. :func:`~nnlib.training.fit` runs its steps in training mode
+    and its per-epoch measurements in evaluation mode; :meth:`predict`, :meth:`classify`,
+    :meth:`evaluate` and :meth:`loss_value` always evaluate.
     """
 
     def __init__(
@@ -69,6 +80,7 @@ class Network:
         init: str = "gaussian",
         rng: np.random.Generator | int | None = None,
         dtype=np.float64,
+        dropout: float | Sequence[float] = 0.0,
     ) -> None:
         if (
             isinstance(sizes, (str, bytes))
@@ -99,20 +111,67 @@ class Network:
             "output_activation",
         )
         _named(get_initializer, init, "init")
+        rates = self._dropout_rates(dropout)
         self.init = init
         rng = as_rng(rng, "Network")
         self.layers = [
             Dense(n_in, n_out, hidden if i < len(sizes) - 2 else out, init, rng, self.dtype)
             for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]))
         ]
+        #: One entry per hidden layer: its Dropout, or None. Empty when the network has no dropout.
+        self.dropouts: list[Dropout | None] = [Dropout(r, rng) if r else None for r in rates] if any(rates) else []
+        self.training = False  # evaluation mode (see train, eval)
+        self._dropped = False  # the last forward pass applied dropout masks
+
+    def _dropout_rates(self, dropout) -> list[float]:
+        """One dropout rate per hidden layer, checked."""
+        n_hidden = len(self.sizes) - 2
+        if (isinstance(dropout, Sequence) and not isinstance(dropout, (str, bytes))) or np.ndim(dropout) == 1:
+            rates = list(dropout)
+            if len(rates) != n_hidden:
+                raise ValueError(
+                    f"Network: dropout must be one rate, or one per hidden layer ({n_hidden} for sizes={self.sizes}), "
+                    f"got {len(rates)} rates"
+                )
+        else:
+            rates = [dropout] * n_hidden
+            checks.number(dropout, "dropout", "Network")
+        out = []
+        for r in rates:
+            r = checks.number(r, "dropout", "Network")
+            if not 0 <= r < 1:
+                raise ValueError(f"Network: dropout rates must be in [0, 1), got {r!r}")
+            out.append(r)
+        return out
+
+    def train(self, mode: bool = True) -> Network:
+        """Put the network in training mode (``mode=False``: evaluation mode); returns the network.
+
+        In training mode :meth:`forward` drops activations (when the network has dropout).
+        """
+        self.training = checks.boolean(mode, "mode", f"{self!r}.train")
+        return self
+
+    def eval(self) -> Network:
+        """Put the network in evaluation mode: :meth:`forward` applies no dropout. Returns the network."""
+        self.training = False
+        return self
 
     # --- description ---------------------------------------------------------
     def __repr__(self) -> str:
         acts = [layer.activation.name for layer in self.layers]
+        drop = f", dropout={self.dropout_rates}" if getattr(self, "dropouts", None) else ""
         return (
             f"Network({self.sizes}, hidden={acts[0] if len(acts) > 1 else None!r}, "
-            f"output={acts[-1]!r}, loss={self.loss.name!r})"
+            f"output={acts[-1]!r}, loss={self.loss.name!r}{drop})"
         )
+
+    @property
+    def dropout_rates(self) -> list[float]:
+        """The dropout rate after each hidden layer (0 where there is none)."""
+        if not self.dropouts:
+            return [0.0] * (len(self.layers) - 1)
+        return [d.rate if d is not None else 0.0 for d in self.dropouts]
 
     @property
     def n_params(self) -> int:
@@ -235,13 +294,22 @@ class Network:
         return out
 
     # --- forward and backward --------------------------------------------------
-    def forward(self, X: np.ndarray) -> np.ndarray:
+    def forward(self, X: np.ndarray, training: bool | None = None) -> np.ndarray:
         """Output activations ``a^L`` of shape ``(n_samples, n_outputs)``.
 
         Each layer keeps its input, ``Z`` and ``A`` for :meth:`backward`.
         ``X`` must already be checked (use :meth:`predict` for raw input).
+        ``training`` (default: the network's mode, see :meth:`train`) applies dropout.
         """
         A = X
+        if self.dropouts and (self.training if training is None else training):
+            self._dropped = True
+            for layer, drop in zip(self.layers, self.dropouts):
+                A = layer.forward(A)
+                if drop is not None:
+                    A = drop.forward(A)  # each hidden activation kept with probability 1 - rate, scaled
+            return self.layers[-1].forward(A)
+        self._dropped = False
         for layer in self.layers:
             A = layer.forward(A)
         return A
@@ -263,6 +331,10 @@ class Network:
             grad_a = self.layers[l].backward(delta, need_input_grad=l > 0)  # BP3, BP4
             if grad_a is not None:  # every layer but the first (l > 0)
                 below = self.layers[l - 1]
+                if self._dropped:
+                    drop = self.dropouts[l - 1]
+                    if drop is not None:
+                        grad_a = drop.backward(grad_a)  # through the same mask
                 delta = below.activation.backward(below.Z, below.A, grad_a)  # BP2
 
     def output_cost(self, Y: np.ndarray) -> float:
@@ -299,7 +371,7 @@ class Network:
         """
         X = self.check_inputs(X)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
-            A = self.forward(X)
+            A = self.forward(X, training=False)
         if checks.first_non_finite(A) is not None:
             raise self._overflow(X, "the output")
         return A
@@ -313,7 +385,7 @@ class Network:
         X = self.check_inputs(X)
         Y = self.check_targets(Y, X.shape[0])
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
-            self.forward(X)
+            self.forward(X, training=False)
             cost = self.output_cost(Y)
         if not np.isfinite(cost):
             raise self._overflow(X, "the loss", Y)
@@ -324,7 +396,7 @@ class Network:
         X = self.check_inputs(X)
         Y = self.check_targets(Y, X.shape[0])
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow gets the clear error below
-            A = self.forward(X)
+            A = self.forward(X, training=False)
             cost = self.output_cost(Y)
         if not np.isfinite(cost):
             raise self._overflow(X, "the loss", Y)

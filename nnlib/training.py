@@ -37,7 +37,7 @@ from .callbacks import Callback, History, LambdaCallback, TrainState
 from .initializers import as_rng
 from .layers import Dense
 from .metrics import accuracy
-from .optimizers import SGD
+from .optimizers import SGD, Optimizer
 
 
 class TrainingDiverged(FloatingPointError):
@@ -70,7 +70,7 @@ def _check_positive_int(name: str, value) -> int:
     return checks.positive_int(value, name, "fit")
 
 
-def _check_optimizer(optimizer, lr) -> SGD:
+def _check_optimizer(optimizer, lr) -> Optimizer:
     if optimizer is None:
         return SGD(lr=0.1 if lr is None else lr)
     if lr is not None:
@@ -101,7 +101,7 @@ def fit(
     epochs: int = 10,
     batch_size: int = 10,
     lr: float | None = None,
-    optimizer: SGD | None = None,
+    optimizer: Optimizer | None = None,
     validation_data: tuple | None = None,
     callbacks: Sequence[Callback | Callable] = (),
     progress: bool = True,
@@ -122,8 +122,10 @@ def fit(
     lr : float
         Learning rate for a plain :class:`~nnlib.optimizers.SGD` (ignored if
         ``optimizer`` is given; default 0.1).
-    optimizer : SGD, optional
-        E.g. ``SGD(lr=0.5, momentum=0.9, l2=1e-4)``.
+    optimizer : SGD, RMSProp or Adam, optional
+        E.g. ``SGD(lr=0.5, momentum=0.9, l2=1e-4)`` or ``Adam(lr=1e-3)``
+        (:mod:`nnlib.optimizers`); a schedule of its learning rate is a callback,
+        :class:`~nnlib.callbacks.LearningRateSchedule`.
     validation_data : (X_val, Y_val), optional
         Evaluated after every epoch into ``val_loss`` and ``val_accuracy``.
     callbacks : list
@@ -175,7 +177,8 @@ def fit(
     layers = net.layers
     state.has_validation, state.train_metrics = validation_data is not None, train_metrics
     # Plain SGD on Dense layers: each step's check reads only small arrays (_bounded_step).
-    plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers)
+    # (Not with dropout: its masks scale activations up by 1 / (1 - rate), past the bound |a| <= 1.)
+    plain = type(optimizer) is SGD and all(type(layer) is Dense for layer in layers) and not net.dropouts
     plan = _step_bounds(layers, batch_size, x_squares)
     limit = (1e-4 * math.sqrt(float(np.finfo(net.dtype).max))) ** 2
     try:
@@ -188,7 +191,7 @@ def fit(
                 state.epoch = epoch
                 order = rng.permutation(n) if shuffle else None
                 for state.batch, (xb, yb) in enumerate(_batches(X, Y, order, batch_size)):
-                    net.forward(xb)
+                    net.forward(xb, training=True)  # dropout, if the network has any
                     net.backward(yb)
                     updates = optimizer.updates(layers)  # changes nothing yet
                     if not (plain and _bounded_step(plan, optimizer, limit)):
@@ -274,7 +277,7 @@ def _evaluate_checked(net, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
     Skips evaluate's input checks, which would scan the whole training set for
     NaN again after every epoch (tens of ms for MNIST).
     """
-    A = net.forward(X)
+    A = net.forward(X, training=False)
     return {"loss": net.output_cost(Y), "accuracy": accuracy(A, Y)}
 
 
@@ -300,7 +303,7 @@ def _step_bounds(layers, batch_size: int, x_squares: float) -> list[tuple]:
     return plan
 
 
-def _bounded_step(plan: list[tuple], optimizer: SGD, limit: float) -> bool:
+def _bounded_step(plan: list[tuple], optimizer: Optimizer, limit: float) -> bool:
     """True when a plain SGD step (u = -eta dW, -eta db) surely keeps every weight finite.
 
     The bound reads only small arrays. A Dense layer's gradients are dW = X^T delta / n and
@@ -313,7 +316,7 @@ def _bounded_step(plan: list[tuple], optimizer: SGD, limit: float) -> bool:
     so w + u is finite for every finite w. False (NaN or inf included) leaves the decision
     to the exact :func:`_step_problem`.
     """
-    if optimizer.momentum or optimizer.l1 or optimizer.l2:
+    if not isinstance(optimizer, SGD) or optimizer.momentum or optimizer.l1 or optimizer.l2:
         return False
     total = 0.0
     for layer, x2 in plan:
@@ -344,7 +347,7 @@ def _step_problem(layers, updates: list[np.ndarray]) -> str | None:
     return "the gradient became NaN or infinite, or the step would have made a weight infinite,"
 
 
-def _diverged(net, optimizer: SGD, when: str, what: str) -> NoReturn:
+def _diverged(net, optimizer: Optimizer, when: str, what: str) -> NoReturn:
     """Raise a message that says what to do; the weights are those of the last completed step."""
     kept = (
         "The network keeps its last finite weights, those of its last completed step."

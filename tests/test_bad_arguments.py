@@ -175,6 +175,28 @@ def test_optimizer_arguments(arg, junk):
     _refused_or_fine(lambda: SGD(**dict(SGD_ARGS, **{arg: junk})), arg)
 
 
+NEW_OPTIMIZERS = {
+    nnlib.RMSProp: {"lr": 0.1, "rho": 0.9, "eps": 1e-8, "l1": 0.0, "l2": 0.0},
+    nnlib.Adam: {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "l1": 0.0, "l2": 0.0, "weight_decay": 0.0},
+    nnlib.StepDecay: {"lr": 0.1, "every": 10, "gamma": 0.5, "warmup": 0},
+    nnlib.CosineDecay: {"lr": 0.1, "total": 10, "warmup": 2, "min_lr": 0.0},
+    nnlib.Dropout: {"rate": 0.5, "rng": 0},
+}
+
+
+@pytest.mark.parametrize("cls, arg", [(c, a) for c, args in NEW_OPTIMIZERS.items() for a in sorted(args)])
+@FAST
+@given(junk=JUNK)
+def test_rmsprop_adam_schedules_and_dropout_arguments(cls, arg, junk):
+    _refused_or_fine(lambda: cls(**dict(NEW_OPTIMIZERS[cls], **{arg: junk})), arg)
+
+
+@FAST
+@given(junk=JUNK)
+def test_network_dropout_argument(junk):
+    _refused_or_fine(lambda: Network([2, 3, 1], dropout=junk), "dropout")
+
+
 @FAST
 @given(junk=JUNK, arg=st.sampled_from(["name", "n", "noise", "rng"]))
 def test_playground_data_arguments(junk, arg):

@@ -393,7 +393,7 @@ def _notebook_exercises():
 
 def test_every_verdict_is_labelled_with_its_exercise_title():
     found = list(_notebook_exercises())
-    assert len(found) == 39  # 33 + the training loop (ex-training-loop) + 5 in debugging
+    assert len(found) == 44  # 33 + the training loop (ex-training-loop) + 5 in optimizers + 5 in debugging
     for chapter, module, call, label, title in found:
         exercises = importlib.import_module(f"nnlib.exercises.{module}").EXERCISES
         ex = exercises[call]
@@ -410,6 +410,7 @@ def test_every_hint_has_three_parts():
         "forward",
         "losses",
         "neuron",
+        "optimizers",
         "training",
     ):
         mod = importlib.import_module(f"nnlib.exercises.{module}")

@@ -22,6 +22,9 @@ Files written to OUTDIR:
 * ``settings.json``: settings strings and TF Playground URLs that nnlib writes, and the
   settings it reads from good, odd and broken ones, for ``static/settings.js``
   (``tests/js/settings.test.mjs``).
+* ``optimizer-paths.json``: the paths of nnlib's SGD, momentum, RMSProp and Adam on the
+  optimiser explorer's surfaces (``nnlib.widgets.optimizer_paths``), for
+  ``static/optimizer_paths.js`` (``tests/js/optimizer_paths.test.mjs``).
 """
 
 from __future__ import annotations
@@ -340,6 +343,22 @@ def settings_fixture() -> dict:
     return {"cases": cases}
 
 
+def optimizer_paths_fixture() -> dict:
+    """nnlib's optimisers on the explorer's surfaces, at a few learning rates, 200 steps each."""
+    from nnlib.widgets.optimizer_paths import OPTIMIZERS, SURFACES, optimizer_path, surface_cost
+
+    cases = []
+    for surface in SURFACES:
+        for name, spec in OPTIMIZERS.items():
+            for lr in (spec["lr"], 0.01, 1.0):
+                path = optimizer_path(name, lr, 200, surface)
+                if not np.isfinite(path).all():
+                    continue  # SGD at 1.0 diverges: JSON has no inf
+                costs = [surface_cost(surface, w, b) for w, b in path]
+                cases.append({"optimizer": name, "lr": lr, "surface": surface, "path": rows(path), "costs": costs})
+    return {"surfaces": SURFACES, "cases": cases}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir", type=pathlib.Path)
@@ -348,6 +367,7 @@ def main() -> None:
     files = {f"train-{name}.json": training_fixture(name, config) for name, config in CONFIGS.items()}
     files.update({"diverge.json": diverge_fixture(), "state.json": state_fixture(), "rng.json": rng_fixture()})
     files["settings.json"] = settings_fixture()
+    files["optimizer-paths.json"] = optimizer_paths_fixture()
     for filename, content in files.items():
         (out / filename).write_text(json.dumps(content, allow_nan=False))
     print(f"wrote {len(files)} fixtures to {out} (from {pathlib.Path(nnlib.__file__).parent})")

@@ -6,6 +6,8 @@
 - ``nnlib.widgets.explorers``: ``NeuronExplorer``, ``ActivationExplorer`` and
   ``LossSurfaceExplorer``, anywidgets whose front ends compute what they draw, so that
   they are live on the website too, without a kernel;
+- ``nnlib.widgets.optimizer_paths``: ``OptimizerExplorer``, SGD, momentum, RMSProp and Adam on a
+  two-parameter cost, computed by its front end too (live on the website);
 - ``nnlib.widgets.inspectors``: ``WeightScaleInspector``, ``BackpropInspector`` and
   ``PredictionInspector``, views of numbers nnlib computed, saved in the widget's state.
 
@@ -15,6 +17,7 @@ Every widget here is an anywidget: ``pip install "nnlib[widgets]"``.
 from .dashboard import TrainingDashboard
 from .explorers import ActivationExplorer, LossSurfaceExplorer, NeuronExplorer
 from .inspectors import BackpropInspector, PredictionInspector, WeightScaleInspector
+from .optimizer_paths import OptimizerExplorer
 from .playground import Playground, run_experiment
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "BackpropInspector",
     "LossSurfaceExplorer",
     "NeuronExplorer",
+    "OptimizerExplorer",
     "Playground",
     "PredictionInspector",
     "TrainingDashboard",

@@ -312,3 +312,12 @@ export function legend(ctx, pal, x, y, items) {
   });
   ctx.restore();
 }
+
+/** A legend in the top-right corner of a plot box (inside it, 8 px from its edges). */
+export function legendTopRight(ctx, pal, box, items) {
+  ctx.save();
+  ctx.font = `${SIZE.tick}px ${FONT}`;
+  const width = 44 + Math.max(...items.map((it) => ctx.measureText(it.label).width));
+  ctx.restore();
+  legend(ctx, pal, box.x + box.w - width - 8, box.y + 8, items);
+}
