@@ -375,7 +375,7 @@ def buggy_run(
     The baseline (``bug="none"``) is a network ``[n_inputs, hidden, n_classes]`` with a
     sigmoid hidden layer, softmax and cross-entropy, ``scaled_gaussian`` weights, plain
     SGD at ``eta = 0.5`` on shuffled mini-batches of 20. ``X`` holds inputs between 0 and 1
-    (such as :func:`nnlib.data.load_digits`'s pixels), ``y`` integer labels; the number of
+    (such as :func:`nnlib.data.digits.load_digits`'s pixels), ``y`` integer labels; the number of
     classes is ``max(y, y_val) + 1``. The other bugs of :data:`BUGS` change one thing each.
 
     Parameters

@@ -53,7 +53,18 @@ from .core import Verdict
 PACKAGE = "mynn"
 FOLDER_ENV = "NNLIB_MYNN"
 # The chapters in course order (the checker modules' names): where saved functions are looked up.
-CHAPTERS = ("neuron", "activations", "losses", "forward", "backprop", "autograd", "training", "debugging", "capstone")
+CHAPTERS = (
+    "neuron",
+    "activations",
+    "losses",
+    "forward",
+    "backprop",
+    "autograd",
+    "training",
+    "optimizers",
+    "debugging",
+    "capstone",
+)
 _MARK = re.compile(r"^# === (?P<name>[A-Za-z_]\w*): ", re.M)
 _INIT = '"""My own neural-network library: the functions I wrote in the course, saved by its checks."""\n'
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from . import core
 from .core import Case, Exercise, Hint, Mistake, Verdict
+from .library import saves
 
 EXERCISES = {
     "momentum_step": Exercise("ex-optimizers-momentum", "One step of momentum", "momentum_step"),
@@ -144,6 +145,7 @@ def _momentum_cases() -> list[Case]:
     ]
 
 
+@saves("momentum_step")
 def momentum_step(fn: Callable | None) -> Verdict:
     """Check ``momentum_step(w, v, grad, lr, mu) -> (w_new, v_new)``."""
     return core.check_function(
@@ -246,6 +248,7 @@ def _rmsprop_cases() -> list[Case]:
     ]
 
 
+@saves("rmsprop_step")
 def rmsprop_step(fn: Callable | None) -> Verdict:
     """Check ``rmsprop_step(w, s, grad, lr, rho, eps) -> (w_new, s_new)``."""
     return core.check_function(
@@ -368,6 +371,7 @@ def _adam_cases() -> list[Case]:
     ]
 
 
+@saves("adam_step")
 def adam_step(fn: Callable | None) -> Verdict:
     """Check ``adam_step(w, m, v, grad, t, lr, beta1, beta2, eps) -> (w_new, m_new, v_new)``."""
     return core.check_function(
@@ -456,6 +460,7 @@ def _cosine_cases() -> list[Case]:
     ]
 
 
+@saves("cosine_lr")
 def cosine_lr(fn: Callable | None) -> Verdict:
     """Check ``cosine_lr(step, total_steps, lr_max, warmup_steps) -> float``."""
     return core.check_function(
@@ -570,6 +575,7 @@ def _dropout_cases() -> list[Case]:
     ]
 
 
+@saves("dropout_forward")
 def dropout_forward(fn: Callable | None) -> Verdict:
     """Check ``dropout_forward(A, rate, rng)``: ``A * (rng.random(A.shape) >= rate) / (1 - rate)``."""
     return core.check_function(

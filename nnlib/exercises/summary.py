@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from . import activations, autograd, backprop, capstone, debugging, forward, library, losses, neuron, training
+from . import (
+    activations,
+    autograd,
+    backprop,
+    capstone,
+    debugging,
+    forward,
+    library,
+    losses,
+    neuron,
+    optimizers,
+    training,
+)
 
 CHAPTER_MODULES: dict[str, ModuleType] = {
     "neuron": neuron,
@@ -26,6 +38,7 @@ CHAPTER_MODULES: dict[str, ModuleType] = {
     "backprop": backprop,
     "autograd": autograd,
     "training": training,
+    "optimizers": optimizers,
     "debugging": debugging,
     "capstone": capstone,
 }

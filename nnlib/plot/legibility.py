@@ -8,7 +8,7 @@ book's figures must keep every text at 9 px or more at that size.
 
 The book's own checks switch the test on for every figure: with the environment
 variable ``NNLIB_CHECK_FIGURES=1`` (set by ``make test`` and ``make book``),
-:func:`nnlib.plot.use_style` makes every new pyplot figure check itself each time
+:func:`nnlib.plot.style.use_style` makes every new pyplot figure check itself each time
 it is drawn, so a chapter whose figure is too small to read fails to run.
 """
 
@@ -23,7 +23,7 @@ from matplotlib.text import Text
 PAGE_WIDTH_PX = 672
 #: The smallest text height allowed, in CSS pixels as shown.
 MIN_TEXT_PX = 9.0
-#: The environment variable that makes :func:`nnlib.plot.use_style` check every figure.
+#: The environment variable that makes :func:`nnlib.plot.style.use_style` check every figure.
 CHECK_VARIABLE = "NNLIB_CHECK_FIGURES"
 _HOOK = f"{__name__}:watch"
 
