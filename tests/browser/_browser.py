@@ -175,3 +175,44 @@ def widget_page(browser, esm: str, state: dict, *, dark: bool = False, width: in
     page.set_content(_HARNESS)
     page.evaluate("([esm, state]) => window.start(esm, state)", [esm, state])
     return context, page, log
+
+
+# --- accessibility: axe-core, vendored from npm ------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+# docname -> (bytes by the load event, bytes loaded in all), filled by test_reader.py and
+# printed at the end of the run (conftest.py)
+PAGE_WEIGHTS: dict[str, tuple[int, int]] = {}
+
+
+def axe_violations(page, impacts=("critical", "serious")) -> list[str]:
+    """Run axe-core (``node_modules/axe-core``, pinned in package.json) on the open page.
+
+    Returns one readable line per failing node whose impact is in ``impacts``:
+    ``rule-id (impact) target: summary``, e.g.
+    ``color-contrast (serious) .btn-play: Element has insufficient color contrast of 2.8:1``.
+    An empty list means no such violation.
+    """
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE}): run `npm ci --ignore-scripts` (package.json pins it)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async (impacts) => {
+        const r = await axe.run(document, { resultTypes: ["violations"] });
+        const out = [];
+        for (const v of r.violations) {
+            for (const n of v.nodes) {
+                const impact = n.impact || v.impact;
+                if (!impacts.includes(impact)) continue;
+                const summary = (n.failureSummary || v.help).split("\\n")
+                    .map(s => s.trim()).filter(s => s && !/^Fix (any|all)/.test(s)).join("; ");
+                out.push(`${v.id} (${impact}) ${n.target.join(" ")}: ${summary || v.help}`);
+            }
+        }
+        return out;
+    }""",
+        list(impacts),
+    )
+    return list(results)
