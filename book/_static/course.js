@@ -152,4 +152,17 @@ document.addEventListener("DOMContentLoaded", function () {
     button.append(img);
     button.addEventListener("click", function () { openLightbox(img, button); });
   });
+
+  /* Printing: open every collapsed <details> (hidden code, solutions) for the printout and
+   * close again the ones that were closed. (sphinx-togglebutton opens its own toggles.) */
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(document.querySelectorAll(".bd-content details"),
+      function (d) { return !d.open; });
+    closedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
+  });
 });
