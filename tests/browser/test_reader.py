@@ -3,7 +3,7 @@
 On each page listed in ``_toc.yml``, in headless Chromium:
 
 * axe-core (vendored from npm, ``axe_violations`` in ``_browser.py``) finds no critical or
-  serious violation, in light mode and in dark mode;
+  serious violation, in light mode and in dark mode, and no two elements share an id;
 * at a phone's 390 px the page is no wider than the screen;
 * the page weighs at most 3 MB by its ``load`` event (decoded bytes of the page and of every
   resource it loaded by then); every page's weight is printed, and listed at the end of the
@@ -50,7 +50,14 @@ def test_page_for_every_reader(browser, base_url: str, docname: str) -> None:
                 f"the page weighs {weight['load'] / 1e6:.2f} MB by its load event (at most 3 MB); "
                 f"biggest: {', '.join(weight['biggest'])}"
             )
+        # axe-core 4.14 no longer checks ids; sphinx-exercise once gave every exercise the same one
+        duplicates = page.evaluate("""() => { const seen = new Set(), twice = new Set();
+            for (const e of document.querySelectorAll('[id]')) (seen.has(e.id) ? twice : seen).add(e.id);
+            return [...twice]; }""")
+        problems += [f"duplicate id: {i}" for i in duplicates]
         problems += [f"axe, light mode: {v}" for v in axe_violations(page)]
+        # the theme fades colours over a moment: check the colours dark mode ends with
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
         switch_to_dark_mode(page)
         problems += [f"axe, dark mode: {v}" for v in axe_violations(page)]
         page.set_viewport_size(PHONE)
@@ -176,4 +183,31 @@ def test_search_stays_light_and_its_snippets_are_plain_text(browser, base_url: s
     tex = [r["snippet"][:120] for r in results if re.search(_TEX, r["snippet"])]
     assert not tex, f"raw TeX in snippets: {tex}"
     assert fetched < 1_000_000, f"one query loaded {fetched / 1e6:.2f} MB (at most 1 MB)"
+    assert not problems, problems
+
+
+def test_printing_a_page_gives_its_text_and_figures_black_on_white(browser, base_url: str) -> None:
+    context, page, log = open_page(browser, f"{base_url}/book/neuron/neuron.html", dark=True)
+    try:
+        page.emulate_media(media="print")
+        report = page.evaluate("""() => {
+            const shown = (sel) => Array.from(document.querySelectorAll(sel))
+                .filter(e => getComputedStyle(e).display !== 'none').length;
+            return { navigation: shown('.bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .prev-next-area'),
+                     buttons: shown('.bd-content button:not(.course-zoom)'),
+                     figures: shown('.bd-content button.course-zoom'),
+                     all_figures: document.querySelectorAll('.bd-content button.course-zoom').length,
+                     background: getComputedStyle(document.body).backgroundColor,
+                     text: getComputedStyle(document.querySelector('.bd-article p')).color };
+        }""")
+        pdf = page.pdf(format="A4")
+        problems = log.problems()
+    finally:
+        context.close()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    print(f"neuron printed to {pages} A4 pages, {len(pdf) / 1e6:.2f} MB")
+    assert report["navigation"] == 0 and report["buttons"] == 0, report
+    assert report["figures"] == report["all_figures"] > 0, report
+    assert report["background"] == "rgb(255, 255, 255)" and report["text"] == "rgb(0, 0, 0)", report
+    assert pdf.startswith(b"%PDF") and pages > 3, pages
     assert not problems, problems
