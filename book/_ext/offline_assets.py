@@ -262,15 +262,16 @@ _THEME_SCRIPTS = re.compile(
 
 
 def trim_theme_scripts(app: Sphinx, exception: Exception | None) -> None:
-    """Remove the scripts above from every written page but the search page."""
+    """Remove the scripts above from every written page (the search page keeps its own)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
-        if page == outdir / "search.html":
-            continue
         text = page.read_text(encoding="utf-8")
-        new = _THEME_SCRIPTS.sub("", text)
+        if page == outdir / "search.html":  # it needs the search scripts, not Font Awesome's
+            new = _THEME_SCRIPTS.sub(lambda m: m.group(0) if "fontawesome" not in m.group(0) else "", text)
+        else:
+            new = _THEME_SCRIPTS.sub("", text)
         if new != text:
             page.write_text(new, encoding="utf-8")
 

@@ -1,6 +1,6 @@
 """Every page of the built website, for every reader (issue #18).
 
-On each page listed in ``_toc.yml``, in headless Chromium:
+On each page listed in ``_toc.yml``, the index and the search page, in headless Chromium:
 
 * axe-core (vendored from npm, ``axe_violations`` in ``_browser.py``) finds no critical or
   serious violation, in light mode and in dark mode, and no two elements share an id;
@@ -37,7 +37,8 @@ _WEIGHT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("docname", PAGES)
+# the book's pages, and the pages Sphinx adds: the index of the API reference and the search page
+@pytest.mark.parametrize("docname", [*PAGES, "genindex", "search"])
 def test_page_for_every_reader(browser, base_url: str, docname: str) -> None:
     context, page, log = open_page(browser, f"{base_url}/{docname}.html")
     try:
