@@ -6,8 +6,8 @@ code cell ("Show code cell source") for the ``html`` builder only, and Sphinx lo
 translators up by builder name first, so the single-page build stops on it. This
 extension gives that node the same HTML visitors under ``singlehtml``.
 
-It also adds ``_static/print.css`` to every page, for print only, so that printing
-one page of the website gives a readable page too (no navigation, solutions open).
+The single page also gets ``_static/print.css``, the book's layout on paper (title
+page, contents, appendix); the print rules every page has are in ``course.css``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,13 @@ from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCe
 from sphinx.application import Sphinx
 
 
+def _add_book_stylesheet(app: Sphinx) -> None:
+    if app.builder.name == "singlehtml":
+        app.add_css_file("print.css", media="print")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("myst_nb")
     app.add_node(HideCodeCellNode, override=True, singlehtml=(visit_HideCellInput, depart_HideCellInput))
-    app.add_css_file("print.css", media="print")
+    app.connect("builder-inited", _add_book_stylesheet)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

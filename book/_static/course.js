@@ -61,6 +61,110 @@ document.addEventListener("DOMContentLoaded", function () {
       }, true);
     });
   });
+
+  /* Accessible names (axe-core's label-content-name-mismatch and summary-name; WCAG 2.5.3):
+   * a control that shows text must be named by that text, and a disclosure needs a name.
+   * - The theme's search field shows "Search Ctrl+K" but is labelled "Search": let its text
+   *   name it.
+   * - myst-nb's "Show code cell source" toggles are labelled "Toggle hidden content": same.
+   * - The navigation's expand arrows (<summary> with only an icon) have no name at all: name
+   *   them after the page whose sections they show. */
+  document.querySelectorAll(".search-button-field[aria-label], summary[aria-label='Toggle hidden content']")
+    .forEach(function (el) { el.removeAttribute("aria-label"); });
+  document.querySelectorAll("nav li > details > summary").forEach(function (summary) {
+    if (summary.textContent.trim() || summary.hasAttribute("aria-label")) return;
+    var link = summary.parentElement.previousElementSibling;
+    var title = link ? link.textContent.trim() : "";
+    summary.setAttribute("aria-label", title ? "Sections of " + title : "Sections");
+  });
+
+  /* Wide display equations scroll sideways inside their own box (see course.css). Mark the
+   * sides where more of the equation is hidden, data-more="left right", so that a shadow on
+   * that edge shows there is more; updated on scroll and resize. Runs once MathJax has
+   * typeset the page (the equations' width is known only then). */
+  var markScrollable = function (box) {
+    var more = [];
+    if (box.scrollLeft > 1) more.push("left");
+    if (box.scrollLeft + box.clientWidth < box.scrollWidth - 1) more.push("right");
+    if (more.length) box.setAttribute("data-more", more.join(" "));
+    else box.removeAttribute("data-more");
+  };
+  var equations = function () {
+    return document.querySelectorAll('.bd-content mjx-container[jax="CHTML"][display="true"]');
+  };
+  var markAll = function () { equations().forEach(markScrollable); };
+  if (mj && mj.startup && mj.startup.promise) {
+    mj.startup.promise.then(function () {
+      equations().forEach(function (box) {
+        box.addEventListener("scroll", function () { markScrollable(box); }, { passive: true });
+      });
+      markAll();
+      window.addEventListener("resize", markAll);
+    });
+  }
+
+  /* Figures open full size (phones cannot read a multi-panel figure at the column's width).
+   * Each figure's image sits in a button (its name is the image's alt text), which opens a
+   * modal <dialog> with the image at its full size, scrollable when larger than the screen.
+   * Enter, Space or a click opens it; Esc, the Close button or a click outside the image
+   * closes it, and the focus goes back to the figure. */
+  var lightbox = null;
+  var opener = null;
+  var closeLightbox = function () { if (lightbox && lightbox.open) lightbox.close(); };
+  var openLightbox = function (img, button) {
+    if (!lightbox) {
+      lightbox = document.createElement("dialog");
+      lightbox.className = "course-lightbox";
+      lightbox.setAttribute("aria-label", "Figure at full size");
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "course-lightbox-close";
+      close.setAttribute("aria-label", "Close");
+      close.textContent = "\u00d7";
+      close.addEventListener("click", closeLightbox);
+      var frame = document.createElement("div");
+      frame.className = "course-lightbox-frame";
+      lightbox.append(close, frame);
+      lightbox.addEventListener("click", function (event) {
+        if (event.target === lightbox || event.target === frame) closeLightbox();
+      });
+      lightbox.addEventListener("close", function () {
+        if (opener) opener.focus();
+        opener = null;
+      });
+      document.body.append(lightbox);
+    }
+    var big = document.createElement("img");
+    big.src = img.currentSrc || img.src;
+    big.alt = img.alt;
+    lightbox.querySelector(".course-lightbox-frame").replaceChildren(big);
+    opener = button;
+    lightbox.showModal();
+    lightbox.querySelector(".course-lightbox-close").focus();
+  };
+  document.querySelectorAll(".bd-content figure img, .bd-content .cell_output img").forEach(function (img) {
+    if (img.closest("a, button, .jupyter-widgets, .nnlib-widget, .animation")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "course-zoom";
+    button.title = "Open the figure at full size";
+    img.replaceWith(button);
+    button.append(img);
+    button.addEventListener("click", function () { openLightbox(img, button); });
+  });
+
+  /* Printing: open every collapsed <details> (hidden code, solutions) for the printout and
+   * close again the ones that were closed. (sphinx-togglebutton opens its own toggles.) */
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(document.querySelectorAll(".bd-content details"),
+      function (d) { return !d.open; });
+    closedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
+  });
 });
 
 /* Predict-then-reveal questions ({predict}, book/_ext/predict.py). Each is a form with a radio

@@ -204,32 +204,41 @@ def widget_page(browser, esm: str, state: dict, *, dark: bool = False, width: in
     return context, page, log
 
 
-# --- accessibility: axe-core ------------------------------------------------------------
+# --- accessibility: axe-core, vendored from npm ------------------------------------------
+
+# docname -> (bytes by the load event, bytes loaded in all), filled by test_reader.py and
+# printed at the end of the run (conftest.py)
+PAGE_WEIGHTS: dict[str, tuple[int, int]] = {}
 
 
 def axe_violations(page, impacts=("critical", "serious"), context: str | None = None) -> list[str]:
-    """Run axe-core (from ``node_modules``, no CDN) on ``page``: its violations of these ``impacts``.
+    """Run axe-core (``node_modules/axe-core``, pinned in package.json; no CDN) on the open page.
 
-    Each is one readable line: the rule, its impact, what it asks, and every element that
-    breaks it (its CSS selector and axe's summary of what to fix). ``context`` limits the
-    check to the elements a CSS selector picks (the whole document by default). An empty
-    list means no violation of those impacts.
+    Returns one readable line per failing node whose impact is in ``impacts``:
+    ``rule-id (impact) target: summary``, e.g.
+    ``color-contrast (serious) .btn-play: Element has insufficient color contrast of 2.8:1``.
+    ``context`` limits the check to the elements a CSS selector picks (the whole document by
+    default). An empty list means no such violation.
     """
     if not AXE.is_file():
-        pytest.fail(f"axe-core is missing ({AXE}): run `npm ci` (make vendor does)")
+        pytest.fail(f"axe-core is missing ({AXE}): run `npm ci --ignore-scripts` (package.json pins it)")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        page.add_script_tag(path=str(AXE))
     results = page.evaluate(
-        """async (context) => {
-            const found = await axe.run(context || document, { resultTypes: ["violations"] });
-            return found.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary || "" })) }));
-        }""",
-        context,
+        """async ([impacts, context]) => {
+        const r = await axe.run(context || document, { resultTypes: ["violations"] });
+        const out = [];
+        for (const v of r.violations) {
+            for (const n of v.nodes) {
+                const impact = n.impact || v.impact;
+                if (!impacts.includes(impact)) continue;
+                const summary = (n.failureSummary || v.help).split("\\n")
+                    .map(s => s.trim()).filter(s => s && !/^Fix (any|all)/.test(s)).join("; ");
+                out.push(`${v.id} (${impact}) ${n.target.join(" ")}: ${summary || v.help}`);
+            }
+        }
+        return out;
+    }""",
+        [list(impacts), context],
     )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}; "
-        + "; ".join(f"{n['target']}: {' '.join(n['summary'].split())}" for n in v["nodes"])
-        for v in results
-        if v["impact"] in impacts
-    ]
+    return list(results)

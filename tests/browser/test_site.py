@@ -102,9 +102,10 @@ def check_math(page) -> list[str]:
 
 
 # A rendered view: an ipywidgets control (class jupyter-widgets), or an anywidget view (the
-# manager's lm-Widget, without a kernel marked jupyter-widgets-disconnected) holding what
-# its front end drew.
-_RENDERED_VIEWS = """() => Array.from(document.querySelectorAll('.widget-subarea > .lm-Widget'))
+# manager's lm-Widget, or on pages with only anywidgets the .anywidget-view of
+# _static/anywidget-lite.js) holding what its front end drew.
+_RENDERED_VIEWS = """() => Array.from(document.querySelectorAll(
+        '.widget-subarea > .lm-Widget, .widget-subarea > .anywidget-view'))
     .filter(v => v.matches('.jupyter-widgets') || v.querySelector('.jupyter-widgets, canvas, svg, .nnlib-frame'))
     .length"""
 
