@@ -1,8 +1,9 @@
 """The optimiser explorer's front end alone in headless Chromium, with no kernel: it draws without
-errors, every control has a label and changes the picture, and the readout follows nnlib's numbers."""
+errors, every control has a label and changes the picture, the readout follows nnlib's numbers, and
+axe-core finds no critical or serious violation, in light and dark mode."""
 
 import pytest
-from _browser import widget_page
+from _browser import axe_violations, widget_page
 
 pytest.importorskip("anywidget")
 
@@ -21,7 +22,7 @@ def test_every_control_changes_the_picture_without_a_kernel(browser, dark):
     try:
         page.wait_for_selector("canvas")
         readout = page.inner_text(".nnlib-readout")
-        w, b = optimizer_path("momentum", 0.05, 60)[-1]
+        w, b = optimizer_path("momentum", widget.lr, 60)[-1]
         assert f"cost {surface_cost('valley', w, b):.3g}" in readout.replace("\u2212", "-"), readout
         for name in ["optimizer", "surface", "lr", "steps"]:
             control = page.locator(f"[data-name={name}]")
@@ -36,5 +37,6 @@ def test_every_control_changes_the_picture_without_a_kernel(browser, dark):
                 page.keyboard.press("ArrowLeft")
             assert _picture(page) != before, f"moving {name} changed nothing"
         assert not log.page_errors and not log.console_errors, (log.page_errors, log.console_errors)
+        assert not axe_violations(page), axe_violations(page)
     finally:
         context.close()
