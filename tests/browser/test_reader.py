@@ -4,7 +4,8 @@ On each page listed in ``_toc.yml``, the index and the search page, in headless 
 
 * axe-core (vendored from npm, ``axe_violations`` in ``_browser.py``) finds no critical or
   serious violation, in light mode and in dark mode, and no two elements share an id;
-* at a phone's 390 px the page is no wider than the screen;
+* at a phone's 390 px the page is no wider than the screen, and its menu button opens the
+  navigation drawer;
 * the page weighs at most 3 MB by its ``load`` event (decoded bytes of the page and of every
   resource it loaded by then); every page's weight is printed, and listed at the end of the
   test run.
@@ -73,6 +74,14 @@ def test_page_for_every_reader(browser, base_url: str, docname: str) -> None:
                 PHONE["width"],
             )
             problems.append(f"at 390 px the page is {width} px wide, e.g. {wide}")
+        # a phone reader reaches the navigation: the menu button opens the drawer, Escape closes it
+        page.get_by_role("button", name="Toggle primary sidebar").click()
+        drawer = "#pst-primary-sidebar-modal"
+        page.wait_for_function("d => document.querySelector(d)?.open === true", arg=drawer, timeout=5_000)
+        if "The neuron" not in page.inner_text(drawer):
+            problems.append("at 390 px the navigation drawer opens without the chapters")
+        page.keyboard.press("Escape")
+        page.wait_for_function("d => !document.querySelector(d).open", arg=drawer, timeout=5_000)
         problems += log.problems()
     finally:
         context.close()
