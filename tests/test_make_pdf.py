@@ -29,6 +29,7 @@ PAGE = """<html><head><title>t</title></head><body>
   <section id="the-neuron"><h1><span class="section-number">1. </span>The neuron</h1>
     <section id="sub"><h2><span class="section-number">1.1. </span>One neuron</h2>
       <p>See <a class="reference internal" href="book/intro.html#ex-neuron">Exercise 1.1</a>.</p>
+      <img src="_images/a.png" alt="a figure" loading="lazy">
       <div class="exercise admonition" id="ex-neuron"><p class="admonition-title">Exercise 1.1</p></div>
       <div class="solution dropdown admonition" id="sol-neuron">
         <p class="admonition-title">Solution to Exercise 1.1</p><p>neuron answer</p></div>
@@ -90,6 +91,7 @@ def test_title_page_contents_and_links_inside_the_one_file():
     assert counts["chapters"] == 2
     assert soup.find("a", string="Exercise 1.1")["href"] == "#ex-neuron"
     assert soup.find(class_="headerlink") is None
+    assert soup.find("img")["src"] == "_images/a.png" and not soup.find("img").has_attr("loading")
     assert soup.find(class_="bd-sidebar-primary") is None  # the website's navigation is gone
     assert all("print-chapter" in soup.find(id=i)["class"] for i in ("the-neuron", "losses"))
 

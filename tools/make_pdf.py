@@ -73,6 +73,9 @@ def make_printable(page: str, *, date: str = "") -> tuple[str, dict[str, int]]:
         link["href"] = re.sub(r"^(?:\.\./)*book/intro\.html#", "#", link["href"])
     for headerlink in article.find_all("a", class_="headerlink"):
         headerlink.decompose()
+    # The website loads figures lazily (as the reader scrolls); paper needs them all now.
+    for image in article.find_all("img", loading=True):
+        del image["loading"]
 
     # Widgets become their description (or a pointer to the website, where they have none).
     widgets = article.find_all("div", class_="nnlib-widget")
