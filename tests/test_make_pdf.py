@@ -31,8 +31,10 @@ PAGE = """<html><head><title>t</title></head><body>
       <p>See <a class="reference internal" href="book/intro.html#ex-neuron">Exercise 1.1</a>.</p>
       <img src="_images/a.png" alt="a figure" loading="lazy">
       <div class="exercise admonition" id="ex-neuron"><p class="admonition-title">Exercise 1.1</p></div>
-      <div class="solution dropdown admonition" id="sol-neuron">
+      <details><summary>Solution (click to show)</summary>
+      <div class="solution admonition" id="sol-neuron">
         <p class="admonition-title">Solution to Exercise 1.1</p><p>neuron answer</p></div>
+      </details>
       <div class="nnlib-widget" data-alt="A slider moves the line.">
         <script type="application/vnd.jupyter.widget-view+json">{"model_id": "a"}</script></div>
       <script type="application/vnd.jupyter.widget-view+json">{"model_id": "b"}</script>
@@ -62,6 +64,7 @@ def test_solutions_move_to_an_appendix_grouped_by_chapter():
     assert all("dropdown" not in s["class"] for s in appendix.find_all("div", class_="solution"))
     chapters = soup.find(id="the-neuron")
     assert "neuron answer" not in chapters.get_text()
+    assert chapters.find("details") is None  # the fold around a solution goes with it
     pointer = chapters.find("p", class_="print-solution-pointer")
     assert pointer.get_text() == "Solution to Exercise 1.1: in the appendix."
     assert pointer.a["href"] == "#sol-neuron"

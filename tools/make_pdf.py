@@ -113,7 +113,8 @@ def make_printable(page: str, *, date: str = "") -> tuple[str, dict[str, int]]:
         pointer.append(f"{name}: in ")
         pointer.append(link)
         pointer.append(".")
-        solution.replace_with(pointer)
+        folded = solution.parent if solution.parent is not None and solution.parent.name == "details" else None
+        (folded or solution).replace_with(pointer)  # the <details> that folds it on the website goes too
         solution["class"] = [c for c in solution.get("class", []) if c != "dropdown"]
         appendix.append(solution)
         counts["solutions"] += 1
