@@ -29,7 +29,6 @@ from .core import (
     check_function,
     reset_attempts,
 )
-from .summary import progress
 
 __all__ = [
     "CORRECT",
@@ -42,6 +41,5 @@ __all__ = [
     "Mistake",
     "Verdict",
     "check_function",
-    "progress",
     "reset_attempts",
 ]

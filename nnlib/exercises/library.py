@@ -24,7 +24,7 @@ folders (Jupyter Book, nbval and ``make lab`` run a notebook in its own folder),
 Later chapters ask for a function with :func:`use`, which returns the learner's saved
 function and prints one line saying so, or ``fallback`` (nnlib's reference) with a note
 naming the exercise to finish. A saved module that no longer imports (after a hand edit)
-is reported with its file and line, and the reference is used. ``nnlib.exercises.progress()`` shows,
+is reported with its file and line, and the reference is used. ``nnlib.exercises.summary.progress()`` shows,
 per chapter, which exercises are solved and which functions are saved
 (:mod:`nnlib.exercises.summary`).
 """

@@ -1,6 +1,6 @@
 """Progress through the course: per chapter, which exercises are solved and which functions are saved.
 
-``nnlib.exercises.progress()`` (or ``progress("training")`` for one chapter) reads the
+``nnlib.exercises.summary.progress()`` (or ``progress("training")`` for one chapter) reads the
 learner's ``mynn`` folder (:mod:`nnlib.exercises.library`) and every chapter's
 ``EXERCISES``. An exercise counts as solved when each function it asks for is saved,
 that is, when its check said *correct* and the function could be written down. The
