@@ -63,14 +63,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     and that is what is computed, with no overflow warning.
     """
-    # Convert lists, ints and float16 to float arrays; skip that for float32/64 arrays (the
-    # usual case: it costs more than the sigmoid itself on a small mini-batch).
+    # The usual case first, with as little Python as possible (this runs twice per training
+    # step, on small arrays): a float32/64 array whose values are not far out on the left tail
+    # (a NaN fails the test, and gives NaN as it should).
+    edge = _SIGMOID_EDGE.get(z.dtype) if type(z) is np.ndarray and z.ndim else None
+    if edge is not None and z.min(initial=0.0) >= -edge:
+        return _reciprocal_sigmoid(z)
+    # Convert lists, ints and float16 to float arrays.
     if not (isinstance(z, np.ndarray) and z.dtype.kind == "f" and z.dtype.itemsize >= 4):
         z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
     if z.ndim == 0:  # a number: numpy returns scalars for 0-d arrays, which cannot be updated in place
         return sigmoid(z.reshape(1))[0]
-    edge = _SIGMOID_EDGE.get(z.dtype.char) or _sigmoid_edge(z.dtype)
-    if z.size == 0 or z.min() >= -edge:  # the usual case (a NaN fails the test, and gives NaN below)
+    edge = _SIGMOID_EDGE.get(z.dtype) or _sigmoid_edge(z.dtype)
+    if z.size == 0 or z.min() >= -edge:
         return _reciprocal_sigmoid(z)
     with np.errstate(over="ignore"):  # exp(-z) = inf below z = -709.8 (float64): replaced next
         s = _reciprocal_sigmoid(z)
@@ -95,7 +100,7 @@ def _sigmoid_edge(dtype: np.dtype) -> float:
     return float(np.floor(-np.log(np.finfo(dtype).tiny)) - 1)
 
 
-_SIGMOID_EDGE = {t.char: _sigmoid_edge(t) for t in (np.dtype(np.float64), np.dtype(np.float32))}
+_SIGMOID_EDGE = {t: _sigmoid_edge(t) for t in (np.dtype(np.float64), np.dtype(np.float32))}
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:

@@ -105,8 +105,8 @@ class Dense:
             Z = (self.W.T @ X.T).T
         Z += self.b  # in place: Z is a fresh array
         self.Z = Z
-        self.A = self.activation(self.Z)  # (n, n_out)
-        return self.A
+        self.A = A = self.activation.f(Z)  # (n, n_out)
+        return A
 
     def backward(self, delta: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Gradients from this layer's error ``delta = dC_x/dZ`` of shape ``(n, n_out)``.

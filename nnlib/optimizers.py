@@ -119,6 +119,8 @@ class SGD:
         Nothing is changed, not even ``dW``: :meth:`apply` makes the step.
         """
         lr = self.lr
+        if not (self.l1 or self.l2 or self.momentum):  # plain SGD: u = -eta dC/dw
+            return [g * -lr for L in layers for g in (L.dW, L.db)]
         out: list[np.ndarray] = []
         append = out.append
         for L in layers:
@@ -140,9 +142,9 @@ class SGD:
 
     def apply(self, layers: Sequence, updates: Sequence[np.ndarray]) -> None:
         """Add :meth:`updates` to every ``W`` and ``b`` in place; with momentum, keep them as the velocity."""
-        for i, L in enumerate(layers):
-            L.W += updates[2 * i]
-            L.b += updates[2 * i + 1]
+        for L, uW, ub in zip(layers, updates[::2], updates[1::2]):
+            L.W += uW
+            L.b += ub
         if self.momentum:
             self._velocity = list(updates)
 

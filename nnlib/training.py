@@ -316,14 +316,15 @@ def _bounded_step(plan: list[tuple], optimizer: Optimizer, limit: float) -> bool
     so w + u is finite for every finite w. False (NaN or inf included) leaves the decision
     to the exact :func:`_step_problem`.
     """
-    if not isinstance(optimizer, SGD) or optimizer.momentum or optimizer.l1 or optimizer.l2:
+    if type(optimizer) is not SGD or optimizer.momentum or optimizer.l1 or optimizer.l2:  # a callback may change them
         return False
+    vdot = np.vdot
     total = 0.0
     for layer, x2 in plan:
-        if x2 is None:
-            x2 = np.vdot(layer.X, layer.X)  # the sum of squares of every entry
-        total += (x2 + 1.0) * np.vdot(layer.delta, layer.delta)
-    return bool(max(optimizer.lr * optimizer.lr, 1.0) * total < limit)
+        delta = layer.delta
+        total += ((vdot(layer.X, layer.X) if x2 is None else x2) + 1.0) * vdot(delta, delta)
+    lr = optimizer.lr
+    return bool((lr * lr if lr > 1.0 else 1.0) * total < limit)
 
 
 def _step_problem(layers, updates: list[np.ndarray]) -> str | None:
