@@ -18,8 +18,9 @@ the machine's clock (``time.time()`` and ``Date.now()``). Prints, as medians ove
 * where the time goes, per fit, with and without the dashboard: the kernel's CPU time
   (``time.process_time()`` around ``fit``), the page's main-thread busy time (Chrome's
   ``Performance.getMetrics``: ``TaskDuration``, and the part of it spent in scripts, style
-  and layout) and the Jupyter server's CPU time
-  (``/proc/<pid>/stat``), each sampled around the cell. On a shared machine the wall time
+  and layout), the Jupyter server's CPU time and that of every chromium process (GPU and
+  compositor included; ``/proc/<pid>/stat``), each sampled around the cell
+  (from the cell's start until 0.5 s after the kernel is idle again). On a shared machine the wall time
   moves with the load; the CPU times say what the dashboard itself costs.
 
 The cells run one at a time (Ctrl+Enter), alternating with and without the dashboard.
@@ -92,6 +93,20 @@ def server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu() -> float:
+    """CPU seconds so far of every chromium process (renderer, GPU, browser, utility), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended
+            continue
+        if "(chrom" in text.split(")", 1)[0]:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def measure(page, lab, n_fits: int, timeout: float) -> tuple[list[dict], list[dict]]:
     """Run the fits' cells one by one; each fit's record gains the page's and the server's CPU time."""
     from _lab import run_cell, wait_idle
@@ -109,7 +124,7 @@ def measure(page, lab, n_fits: int, timeout: float) -> tuple[list[dict], list[di
     wait_idle(page)
     extra = []
     for i in range(n_fits):
-        busy, server = page_busy(), server_cpu(lab.pid)
+        busy, server, browser = page_busy(), server_cpu(lab.pid), browser_cpu()
         run_cell(page, i + 1)
         deadline = time.time() + timeout
         while not (times_file.exists() and len(times_file.read_text().splitlines()) > i):
@@ -119,7 +134,13 @@ def measure(page, lab, n_fits: int, timeout: float) -> tuple[list[dict], list[di
         wait_idle(page)
         time.sleep(0.5)  # the final state reaches the page and is drawn
         after = page_busy()
-        extra.append({"server": server_cpu(lab.pid) - server, **{k: after[k] - busy[k] for k in PAGE_METRICS}})
+        extra.append(
+            {
+                "server": server_cpu(lab.pid) - server,
+                "browser": browser_cpu() - browser,
+                **{k: after[k] - busy[k] for k in PAGE_METRICS},
+            }
+        )
     fits = [{**json.loads(line), **more} for line, more in zip(times_file.read_text().splitlines(), extra)]
     return fits, page.evaluate("() => window.__draws")
 
@@ -170,6 +191,7 @@ def summarise(fits: list[dict], draws: list[dict], epochs: int) -> None:
         ("recalcStyle", "  of which style"),
         ("layout", "  of which layout"),
         ("server", "Jupyter server"),
+        ("browser", "chromium, all"),
     ):
         a = statistics.median(f[key] for f in fits[2:] if f["dashboard"])
         b = statistics.median(f[key] for f in fits[2:] if not f["dashboard"])

@@ -269,8 +269,29 @@ function drawDecision(canvas, pal, map, grid, waiting) {
   drawAxes(ctx, pal, box, {
     title, xlabel: "x₁", ylabel: "x₂", xticks: ticks(ex[0], ex[1], 4), yticks: ticks(ey[0], ey[1], 4), X, Y, grid: false,
   });
+  // The data points do not change during a fit: drawn once into a layer of their own, which
+  // every redraw copies (hundreds of outlined markers cost more than the rest of the picture).
+  const ratio = window.devicePixelRatio || 1;
+  const key = `${pal.dark}|${ratio}|${W}x${H}`;
+  let layer = POINT_LAYERS.get(map);
+  if (!layer || layer.key !== key) {
+    const c = document.createElement("canvas");
+    c.width = Math.round(W * ratio); c.height = Math.round(H * ratio);
+    const lc = c.getContext("2d");
+    lc.setTransform(ratio, 0, 0, ratio, 0, 0);
+    drawPoints(lc, pal, map, box, X, Y);
+    POINT_LAYERS.set(map, (layer = { key, canvas: c }));
+  }
+  ctx.drawImage(layer.canvas, 0, 0, W, H);
+  if (!grid.length) drawWaiting(ctx, pal, box, waiting);
+}
+
+/** Each data set's layer of points (see drawDecision), forgotten with the data set. */
+const POINT_LAYERS = new WeakMap();
+
+/** The data points of the decision map, each a class's marker or a dot of its value's colour. */
+function drawPoints(ctx, pal, map, box, X, Y) {
   const edge = pal.dark ? "#f2f2f2" : "#222222";
-  ctx.save();
   ctx.beginPath();
   ctx.rect(box.x0, box.y0, box.w, box.h);
   ctx.clip();
@@ -287,8 +308,6 @@ function drawDecision(canvas, pal, map, grid, waiting) {
     ctx.strokeStyle = edge;
     ctx.stroke();
   }
-  ctx.restore();
-  if (!grid.length) drawWaiting(ctx, pal, box, waiting);
 }
 
 // --- the widget ----------------------------------------------------------------------------
