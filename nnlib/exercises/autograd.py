@@ -149,20 +149,6 @@ def _stand_in(
     return patched, f" (Checked with nnlib's `{name}` in place of yours, which is {state}.)"
 
 
-def _first_problem(ex: Exercise, fn: Callable, out: core.Outcome, described: str) -> Verdict | None:
-    """The verdict when the learner's function did not return normally (None: it did)."""
-    if out.kind == "stub":
-        return core.not_attempted(ex)
-    if out.kind == "blocked":
-        return core.waiting(ex, fn, out.blocked_by or "a function it calls")
-    if out.kind == "raised":
-        return core.raised_verdict(ex, out.value, described)
-    if out.kind == "modified" and out.change is not None:
-        hint_id, hint, message = core.change_hint(out.change)
-        return core.wrong(ex, message, hint, hint_id, case=described)
-    return None
-
-
 def _matching(mistakes: Sequence[Mistake], mine: Sequence[Any], results: Callable[[Callable], list]) -> Mistake | None:
     """The first mistake whose results equal the learner's on every case."""
     for m in mistakes:
@@ -441,7 +427,7 @@ def _check_rule(name: str, fn: Callable | None) -> Verdict:
     for inputs in RULE_INPUTS[name]:
         shown = f"{name}({', '.join(map(repr, inputs))})"
         out = core.call(fn, inputs, {}, RULE_ARGS[name])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         got = out.value
@@ -542,7 +528,7 @@ def topological_order(fn: Callable | None) -> Verdict:
         out = core.call(fn, (root,), {}, ["root"])
         if out.kind == "raised":
             return core.raised_verdict(ex, out.value, shown, [("maximum recursion depth", "recursion", RECURSION_HINT)])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         root = out.args[0]  # the copy the function was given
@@ -810,7 +796,7 @@ def backward(fn: Callable | None) -> Verdict:
         shown = graph.describe()
         root, _ = graph.make()
         out = core.call(fn, (root,), {}, ["root"])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         copied = {n.label: n for n in autograd.topological_order(out.args[0])}
@@ -964,7 +950,7 @@ def update(fn: Callable | None) -> Verdict:
     for label, pairs, lr in UPDATE_CASES:
         shown = f"{label}, lr = {lr}: (data, grad) = {pairs}"
         out = core.call(fn, (_update_params(pairs), lr), {}, ["params", "lr"])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         params = out.args[0]
@@ -1136,7 +1122,7 @@ def neuron(fn: Callable | None) -> Verdict:
     for case in NEURON_CASES:
         shown = case.describe()
         out = core.call(fn, case.make(), {}, ["x", "w", "b"])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         got, (x, w, b) = out.value, out.args
@@ -1403,7 +1389,7 @@ def mlp(fn: Callable | None) -> Verdict:
         out = core.call(fn, case.make(), {}, ["x", "params"])
         if out.kind == "raised":
             return core.raised_verdict(ex, out.value, shown, [("list index out of range", "index", INDEX_HINT)])
-        problem = _first_problem(ex, fn, out, shown)
+        problem = core.unfinished_call(ex, fn, out, shown)
         if problem is not None:
             return problem
         got, params = out.value, out.args[1]

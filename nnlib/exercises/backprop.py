@@ -103,15 +103,9 @@ def _check_gradients(
     for case in cases:
         described = f"{case.label}\n{core.describe_args(case.args, case.kwargs, arg_names)}"
         out = core.call(fn, case.args, case.kwargs, arg_names)
-        if out.kind == "stub":
-            return core.not_attempted(ex)
-        if out.kind == "blocked":
-            return core.waiting(ex, fn, out.blocked_by or "a function it calls")
-        if out.kind == "raised":
-            return core.raised_verdict(ex, out.value, described, [("matmul", "matmul-shapes", _MATMUL_HINT)])
-        if out.kind == "modified" and out.change is not None:
-            hint_id, hint, message = core.change_hint(out.change)
-            return core.wrong(ex, message, hint, hint_id, case=described)
+        unfinished = core.unfinished_call(ex, fn, out, described, [("matmul", "matmul-shapes", _MATMUL_HINT)])
+        if unfinished is not None:
+            return unfinished
         expected = reference(*copy.deepcopy(case.args))
         if out.value is None:
             hint_id, hint = core.none_hint(fn)

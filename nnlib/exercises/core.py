@@ -594,6 +594,27 @@ def raised_verdict(
     return wrong(ex, f"Your function raised {type(error).__name__}: {error}", hint, hint_id, case=described)
 
 
+def unfinished_call(
+    ex: Exercise, fn: Callable, out: Outcome, described: str, raised_hints: Sequence[tuple[str, str, Hint]] = ()
+) -> Verdict | None:
+    """The verdict for a call of the learner's function that did not finish as a check needs.
+
+    A stub is *not attempted yet*; a call that reached another unfinished exercise *waits* for
+    it; an exception, or an argument changed in place, is *wrong* with its hint. None when the
+    call returned normally and left its arguments alone: the check goes on to the value.
+    """
+    if out.kind == "stub":
+        return not_attempted(ex)
+    if out.kind == "blocked":
+        return waiting(ex, fn, out.blocked_by or "a function it calls")
+    if out.kind == "raised":
+        return raised_verdict(ex, out.value, described, raised_hints)
+    if out.kind == "modified" and out.change is not None:
+        hint_id, hint, message = change_hint(out.change)
+        return wrong(ex, message, hint, hint_id, case=described)
+    return None
+
+
 # --- the types a task asks for ---------------------------------------------------------------
 # A `returns` check takes the learner's value and gives (hint_id, message, hint) when its type
 # is not what the task asks for, or None when it is. None itself is left to the generic hint.
@@ -1090,17 +1111,14 @@ def check_function(
         if case.label:
             described = f"{case.label}\n{described}"
         out = call(fn, case.args, case.kwargs, arg_names)
-        if out.kind == "stub":
-            return not_attempted(ex)
-        if out.kind == "blocked":
-            return waiting(ex, fn, out.blocked_by or "a function it calls")
-        if out.kind == "raised":
-            return raised_verdict(ex, out.value, described, raised_hints)
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        if out.kind == "modified" and out.change is not None:
-            own = on_modified(out, expected) if on_modified is not None else None
-            hint_id, hint, message = change_hint(out.change) if own is None else (own[0], own[2], own[1])
-            return wrong(ex, message, hint, hint_id, case=described)
+        if out.kind == "modified" and out.change is not None and on_modified is not None:
+            own = on_modified(out, expected)
+            if own is not None:
+                return wrong(ex, own[1], own[2], own[0], case=described)
+        unfinished = unfinished_call(ex, fn, out, described, raised_hints)
+        if unfinished is not None:
+            return unfinished
         got = out.value
         if close(got, expected, rtol, atol):
             problem = returns(got) if returns is not None else None

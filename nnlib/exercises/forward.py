@@ -397,12 +397,9 @@ def scaled_gaussian(fn: Callable | None) -> Verdict:
     n_in, n_out = INIT_SHAPE
     case = f"n_in = {n_in}, n_out = {n_out}, rng = np.random.default_rng(0)"
     out = core.call(fn, (n_in, n_out, np.random.default_rng(0)), {}, ["n_in", "n_out", "rng"])
-    if out.kind == "stub":
-        return core.not_attempted(ex)
-    if out.kind == "blocked":
-        return core.waiting(ex, fn, out.blocked_by or "a function it calls")
-    if out.kind == "raised":
-        return core.raised_verdict(ex, out.value, case)
+    unfinished = core.unfinished_call(ex, fn, out, case)
+    if unfinished is not None:
+        return unfinished
     W = out.value
     if W is None:
         hint_id, hint = core.none_hint(fn)

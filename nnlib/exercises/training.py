@@ -357,15 +357,9 @@ def iterate_minibatches(fn: Callable | None) -> Verdict:
             return core.wrong(ex, message, _MB_HINTS[hint_id], hint_id, case=shown, **kw)  # noqa: B023
 
         out = _batches(fn, X, Y, bs, seed=0)
-        if out.kind == "stub":
-            return core.not_attempted(ex)
-        if out.kind == "blocked":
-            return core.waiting(ex, fn, out.blocked_by or "a function it calls")
-        if out.kind == "raised":
-            return core.raised_verdict(ex, out.value, shown)
-        if out.kind == "modified" and out.change is not None:
-            hint_id, hint, message = core.change_hint(out.change)
-            return core.wrong(ex, message, hint, hint_id, case=shown)
+        unfinished = core.unfinished_call(ex, fn, out, shown)
+        if unfinished is not None:
+            return unfinished
         got = out.value
         if got is None:
             hint_id, hint = core.none_hint(fn)
@@ -602,15 +596,9 @@ def train(fn: Callable | None) -> Verdict:
     for case in TRAIN_CASES:
         shown = f"{case.label}\n{case.shown}"
         out = core.call(fn, case.args, {}, ["X", "Y", "weights", "biases", "epochs", "batch_size", "lr", "rng"])
-        if out.kind == "stub":
-            return core.not_attempted(ex)
-        if out.kind == "blocked":
-            return core.waiting(ex, fn, out.blocked_by or "a function it calls")
-        if out.kind == "raised":
-            return core.raised_verdict(ex, out.value, shown)
-        if out.kind == "modified" and out.change is not None:
-            hint_id, hint, message = core.change_hint(out.change)
-            return core.wrong(ex, message, hint, hint_id, case=shown)
+        unfinished = core.unfinished_call(ex, fn, out, shown)
+        if unfinished is not None:
+            return unfinished
         if out.value is None:
             hint_id, hint = core.none_hint(fn)
             return core.wrong(ex, "Your function returned None.", hint, hint_id, case=shown)
