@@ -5,6 +5,7 @@
 #   make lint    ruff (lint and format), the layer contracts (import-linter) and mypy
 #   make pdf     the whole book as one PDF, _build/pdf/nn-from-scratch.pdf (needs chromium)
 #   make lab     JupyterLab on book/
+#   make notebook  Notebook 7 (jupyter notebook) on book/
 #   make bench   run the scripts in benchmarks/
 #   make clean   remove what the build made (make distclean also removes .venv and node_modules)
 #
@@ -15,7 +16,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help venv vendor site book pdf lint test test-unit test-js test-notebooks test-solved test-site lab bench clean distclean
+.PHONY: help venv vendor site book pdf lint test test-unit test-js test-notebooks test-solved test-site lab notebook bench clean distclean
 
 # Python 3.11 creates the environment; set PYTHON=/path/to/python3.11 to choose another.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -48,7 +49,7 @@ START = SECONDS=0;
 DONE  = echo "make $@: done in $${SECONDS} s"
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# *//'
+	@sed -n '3,11p' Makefile | sed 's/^# *//'
 
 # --- environment -------------------------------------------------------------------
 
@@ -193,6 +194,10 @@ test-site: site
 # (--allow-root only where you are root, e.g. in a container)
 lab: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir=book $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# Notebook 7, the classic notebook's successor: the same extensions (jupyterlab-myst, the widgets)
+notebook: venv
+	$(BIN)/jupyter notebook --ServerApp.root_dir=book $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Runs every script in benchmarks/ (notebook_times.py, mnist_mlp.py, ...); each prints its figures.
 bench: venv

@@ -1,7 +1,7 @@
 """The browser tests' fixtures (defined in ``_browser.py`` and ``_lab.py``, which the test modules import too)."""
 
 from _browser import PAGE_WEIGHTS, base_url, browser, pytest_collection_modifyitems, site  # noqa: F401
-from _lab import lab_server  # noqa: F401  (JupyterLab on a test module's lab_notebooks folder)
+from _lab import lab_app, lab_server  # noqa: F401  (JupyterLab or Notebook 7 on a test module's lab_notebooks folder)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

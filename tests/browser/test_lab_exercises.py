@@ -1,7 +1,7 @@
 """A chapter's exercises as a learner meets them in a real JupyterLab (``make lab``'s set-up).
 
 JupyterLab from this environment (with jupyterlab-myst, anywidget and jupyterlab_widgets)
-serves a copy of the neuron chapter on 127.0.0.1 (``_lab.run_lab``), and chromium opens it:
+serves a copy of the neuron chapter on 127.0.0.1 (``_lab.running_lab``), and chromium opens it:
 
 * every ``{exercise}`` is a titled, numbered box, its math typeset (KaTeX), not raw MyST;
 * every solution is collapsed when the notebook opens, after "Restart Kernel and Run All",
@@ -12,36 +12,18 @@ serves a copy of the neuron chapter on 127.0.0.1 (``_lab.run_lab``), and chromiu
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from _browser import CONTRAST_JS, SHOTS
-from _lab import open_notebook, set_theme
+from _lab import Exercises, open_notebook, run_all, set_theme, solutions_on_screen, statements
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "book" / "neuron" / "neuron.ipynb"
-RUN_ALL_TIMEOUT_MS = 120_000
-
-_LABEL = re.compile(r"^:label:\s*(\S+)", re.MULTILINE)
-_CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
-
-
-def _cells(kind: str) -> list[dict]:
-    """The chapter's exercise cells: ``task`` (the statements) or ``solution``."""
-    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
-    if kind == "solution":
-        return [c for c in cells if c["metadata"].get("nnlib", {}).get("solves")]
-    return [c for c in cells if c["cell_type"] == "markdown" and "{exercise}" in "".join(c["source"])]
-
-
-LABELS = [_LABEL.search("".join(c["source"])).group(1) for c in _cells("task")]
-# a line of each solution's code, which must not be on screen until its solution is opened
-SOLUTION_LINES = [
-    _CODE.search("".join(c["source"])).group(1).strip().splitlines()[-1].strip() for c in _cells("solution")
-]
+EXERCISES = Exercises.of(CHAPTER)
+LABELS = EXERCISES.labels
+SOLUTION_LINES = EXERCISES.solution_lines
 
 
 @pytest.fixture(scope="module")
@@ -49,38 +31,6 @@ def lab_notebooks(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("lab")
     shutil.copy(CHAPTER, folder / CHAPTER.name)
     return folder
-
-
-def statements(page) -> list[dict]:
-    return page.evaluate(
-        """() => [...document.querySelectorAll('.jp-MarkdownCell aside.myst-exercise')].map(a => ({
-             id: a.id, title: a.querySelector('.myst-exercise-title')?.textContent.trim() || '',
-             math: a.querySelectorAll('.katex').length,
-             raw: /:label:|\\{exercise\\}|\\$/.test(a.textContent.replace(/\\$\\$/g, '')) &&
-                  !a.querySelector('.katex') }))"""
-    )
-
-
-def solutions_on_screen(page) -> list[str]:
-    """The solution lines that a learner can see right now (in rendered cells, not editors)."""
-    return page.evaluate(
-        """lines => lines.filter(line => [...document.querySelectorAll('.jp-MarkdownCell code')].some(
-             e => !e.closest('.cm-editor') && e.textContent.includes(line) && e.checkVisibility()))""",
-        SOLUTION_LINES,
-    )
-
-
-def run_all(page) -> None:
-    """Kernel > Restart Kernel and Run All Cells..., confirmed, until every cell has run."""
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
-    page.locator(".jp-Dialog .jp-mod-accept").click()
-    page.wait_for_function(
-        """n => document.querySelectorAll('.nnlib-verdict').length >= n &&
-               /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '') &&
-               ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))""",
-        arg=len(LABELS),
-        timeout=RUN_ALL_TIMEOUT_MS,
-    )
 
 
 def verdict_report(page) -> list[dict]:
@@ -118,22 +68,24 @@ def test_a_chapter_in_jupyterlab(browser, lab_server):
         page.wait_for_function(
             "n => document.querySelectorAll('.jp-MarkdownCell details > summary').length >= n", arg=len(LABELS)
         )
-        assert not solutions_on_screen(page)
-        run_all(page)
+        assert not solutions_on_screen(page, SOLUTION_LINES)
+        run_all(page, len(LABELS))
         assert page.locator(".jp-MarkdownCell details[open]").count() == 0
-        assert not solutions_on_screen(page), "a solution is on screen after Run All"
+        assert not solutions_on_screen(page, SOLUTION_LINES), "a solution is on screen after Run All"
         assert len(statements(page)) == len(LABELS), "the exercise boxes are gone after Run All"
 
         first = page.locator(".jp-MarkdownCell", has=page.locator("details")).first
         first.click(position={"x": 5, "y": 5})  # select the cell (in command mode)
         page.keyboard.press("Shift+Enter")
         page.wait_for_timeout(500)  # jupyterlab-myst renders after 100 ms
-        assert not solutions_on_screen(page), "Shift+Enter opened a solution"
+        assert not solutions_on_screen(page, SOLUTION_LINES), "Shift+Enter opened a solution"
         first.locator("summary").click()
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-MarkdownCell details[open] code')].some(e => e.checkVisibility())"
         )
-        assert solutions_on_screen(page) == SOLUTION_LINES[:1], "a click on its summary opens one solution"
+        assert solutions_on_screen(page, SOLUTION_LINES) == SOLUTION_LINES[:1], (
+            "a click on its summary opens one solution"
+        )
 
         # the verdicts: one per check, left-aligned, readable in light and dark
         for dark in (False, True):
