@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from .activations import sigmoid
+
 # --- the local derivative rules of the scalar engine ---------------------------------------
 # Each takes the inputs' numbers and returns (result, (d result / d input, ...)), one local
 # derivative per input. power_rule's exponent k is a constant, not an input.
@@ -84,8 +86,17 @@ def tanh_rule(a: float) -> tuple[float, tuple[float, ...]]:
 
 
 def sigmoid_rule(a: float) -> tuple[float, tuple[float, ...]]:
-    """s = sigma(a), as 0.5 tanh(a/2) + 0.5 (never overflows, as nnlib.activations.sigmoid); d/da = s (1 - s)."""
-    s = 0.5 * math.tanh(0.5 * a) + 0.5
+    """s = sigma(a); d/da = s (1 - s), written with the result.
+
+    Exact on both tails and never overflows: 1 / (1 + e^-a) for a >= 0, and e^a / (1 + e^a)
+    for a < 0, where e^a <= 1 (``sigmoid(-40)`` is 4.2e-18, not 0 as the identity
+    0.5 tanh(a/2) + 0.5 would round it).
+    """
+    if a >= 0:
+        s = 1.0 / (1.0 + math.exp(-a))
+    else:
+        e = math.exp(a)
+        s = e / (1.0 + e)
     return s, (s * (1.0 - s),)
 
 
@@ -502,7 +513,7 @@ class Tensor:
 
     def sigmoid(self) -> Tensor:
         """The sigmoid of every entry; each entry receives G * s * (1 - s), s its sigmoid."""
-        return self._unary("sigmoid", 0.5 * np.tanh(0.5 * self.data) + 0.5, lambda G, out: G * out * (1.0 - out))
+        return self._unary("sigmoid", sigmoid(self.data), lambda G, out: G * out * (1.0 - out))
 
     def relu(self) -> Tensor:
         """max(entry, 0) for every entry; an entry receives G where it is positive, else 0."""

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlib import Network
+from nnlib import Network, activations
 from nnlib.autograd import (
     RULES,
     Tensor,
@@ -393,3 +393,17 @@ def test_the_tensor_copies_its_data():
     t = Tensor(array)
     array[0] = 5.0
     assert t.data[0] == 1.0
+
+
+@pytest.mark.parametrize("z", [-40.0, -700.0, -745.0, 40.0])
+def test_sigmoid_keeps_every_digit_on_both_tails(z):
+    """Value and Tensor give nnlib's exact sigmoid far out on the tails (the identity
+    0.5 tanh(z/2) + 0.5 rounds sigmoid(-40) = 4.2e-18 to 0), and its derivative s (1 - s)."""
+    exact = float(activations.sigmoid(np.array([z]))[0])
+    v = Value(z)
+    s = v.sigmoid()
+    s.backward()
+    assert s.data == pytest.approx(exact, rel=2e-16, abs=0) and (z > 0 or s.data > 0)
+    assert v.grad == pytest.approx(exact * (1 - exact), rel=4e-16, abs=0)
+    t = Tensor(np.array([z]))
+    assert t.sigmoid().data[0] == exact
