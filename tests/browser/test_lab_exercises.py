@@ -7,7 +7,12 @@ serves a copy of the neuron chapter on 127.0.0.1 (``_lab.run_lab``), and chromiu
 * every solution is collapsed when the notebook opens, after "Restart Kernel and Run All",
   and after Shift+Enter on its cell, and opens when its summary is clicked;
 * after Run All, every check shows its verdict, left-aligned, its text at a contrast of at
-  least 4.5:1 in JupyterLab Light and JupyterLab Dark; the chapter's widget renders.
+  least 4.5:1 in JupyterLab Light and JupyterLab Dark; the chapter's widget renders;
+* every predict-then-reveal question (an admonition of class ``predict``) is a box with the
+  question as its title and the options as a list, with no raw MyST and no "Unknown Directive"
+  box; its answer (the right option and the feedback, or the number and the explanation) is
+  not on screen until its ``<details>`` summary is clicked, also after Shift+Enter on its cell,
+  and is on screen after the click.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ RUN_ALL_TIMEOUT_MS = 120_000
 
 _LABEL = re.compile(r"^:label:\s*(\S+)", re.MULTILINE)
 _CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
+_PREDICT = re.compile(
+    r"^:{3,}\{admonition\}(?P<title>[^\n]*)\n(?P<head>(?::\w+:[^\n]*\n)+)(?P<body>.*?)^:{3,}$", re.M | re.S
+)
 
 
 def _cells(kind: str) -> list[dict]:
@@ -42,6 +50,39 @@ LABELS = [_LABEL.search("".join(c["source"])).group(1) for c in _cells("task")]
 SOLUTION_LINES = [
     _CODE.search("".join(c["source"])).group(1).strip().splitlines()[-1].strip() for c in _cells("solution")
 ]
+
+
+def _plain_words(markdown: str) -> str:
+    """The longest stretch of ``markdown`` without math, markup or quotes (which jupyterlab-myst curls):
+    text that any renderer shows as it is."""
+    chunks = re.split(r"\$[^$]*\$|[*`_'\"]", markdown)
+    return max((" ".join(c.split()) for c in chunks), key=len).strip(" .,:;")
+
+
+def _questions() -> list[dict]:
+    """The chapter's predict questions: a piece of the title, the number of options, and what of
+    the answer must stay folded (its "Answer: ..." line and a piece of the first feedback or explanation)."""
+    found = []
+    for cell in json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]:
+        for m in _PREDICT.finditer("".join(cell["source"])):
+            if not re.search(r"^:class:.*\bpredict\b", m["head"], re.M):
+                continue
+            shown, folded = m["body"].split("<details>", 1)
+            answer, feedback = folded.split("</summary>", 1)[1].strip().split("\n\n", 1)
+            first = re.split(r"\n\n|\n\d+\. ", re.sub(r"^\d+\.\s+", "", feedback.strip()))[0]
+            found.append(
+                {
+                    "label": _LABEL.search(m["head"]).group(1),
+                    "title": _plain_words(m["title"]),
+                    "options": len(re.findall(r"^\d+\. ", shown, re.M)),
+                    "answer": answer.strip("* \n"),
+                    "feedback": _plain_words(first),
+                }
+            )
+    return found
+
+
+QUESTIONS = _questions()
 
 
 @pytest.fixture(scope="module")
@@ -153,5 +194,117 @@ def test_a_chapter_in_jupyterlab(browser, lab_server):
         widget = page.locator(".jp-OutputArea-output canvas").first
         widget.scroll_into_view_if_needed()
         widget.wait_for(state="visible")
+    finally:
+        context.close()
+
+
+# where each question's phrases are, and whether they are on screen (rendered cells, not editors)
+_PREDICT_REPORT = """questions => {
+  const boxes = [...document.querySelectorAll('.jp-MarkdownCell aside.predict')];
+  const squeeze = text => text.replace(/\\s+/g, ' ');
+  const onScreen = (box, phrase) => {
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (squeeze(n.textContent).includes(phrase) && n.parentElement.checkVisibility()) return true;
+    }
+    return false;
+  };
+  return boxes.map((box, i) => {
+    const q = questions[i] || {};
+    const header = squeeze(box.querySelector('.myst-admonition-header')?.textContent || '');
+    const items = [...box.querySelectorAll(':scope > .myst-admonition-body > ol > li')];
+    return {
+      title: header.includes(q.title),
+      options: items.filter(li => li.checkVisibility()).length,
+      raw: /:::|\\{admonition\\}|:class:|:label:|\\{correct\\}/.test(box.textContent),
+      summary: [...box.querySelectorAll('details > summary')].filter(s => s.checkVisibility())
+                 .map(s => s.textContent.trim()),
+      answer: onScreen(box, q.answer),
+      feedback: onScreen(box, q.feedback),
+    };
+  });
+}"""
+
+
+def predict_report(page) -> list[dict]:
+    return page.evaluate(_PREDICT_REPORT, QUESTIONS)
+
+
+def wait_until_drawn(page, quiet_ms: int = 1000, timeout_ms: int = 20_000) -> None:
+    """Wait until jupyterlab-myst has stopped drawing the questions anew (after Shift+Enter it draws
+    the notebook's cells again, a little later; a new drawing closes an open ``<details>``)."""
+    same = """() => { const now = [...document.querySelectorAll('.jp-MarkdownCell aside.predict')];
+                    const was = window.__predictBoxes || [];
+                    window.__predictBoxes = now;
+                    return now.length === was.length && now.every((box, i) => box === was[i]); }"""
+    page.evaluate(same)
+    for _ in range(timeout_ms // quiet_ms):
+        page.wait_for_timeout(quiet_ms)
+        if page.evaluate(same):
+            return
+    raise AssertionError(f"jupyterlab-myst kept drawing the questions anew for {timeout_ms} ms")
+
+
+def shoot_questions(page, state: str) -> None:
+    """A screenshot of each question's cell: lab-predict-<label>-<state>.png in SHOTS."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cells = page.locator(".jp-MarkdownCell", has=page.locator("aside.predict"))
+    for n, question in enumerate(QUESTIONS):
+        scroll_to_question(page, n)
+        cells.nth(n).screenshot(path=str(SHOTS / f"lab-predict-{question['label']}-{state}.png"))
+
+
+def scroll_to_question(page, n: int) -> None:
+    """Scroll question ``n`` into the middle of the window (jupyterlab-myst may have drawn it again meanwhile)."""
+    page.evaluate(
+        "n => document.querySelectorAll('.jp-MarkdownCell aside.predict')[n].scrollIntoView({block: 'center'})", n
+    )
+
+
+def test_predict_questions_in_jupyterlab(browser, lab_server):
+    assert len(QUESTIONS) >= 2 and all(q["title"] and q["answer"] and q["feedback"] for q in QUESTIONS), QUESTIONS
+    context, page = open_notebook(browser, lab_server, CHAPTER.name)
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-MarkdownCell aside.predict details > summary').length >= n",
+            arg=len(QUESTIONS),
+        )
+        unknown = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-MarkdownCell')].filter(c => "
+            "/Unknown Directive/.test(c.textContent)).length"
+        )
+        assert unknown == 0, "jupyterlab-myst shows an Unknown Directive box"
+
+        # on opening: the question and the options, the answer folded
+        report = predict_report(page)
+        assert len(report) == len(QUESTIONS), report
+        for question, box in zip(QUESTIONS, report, strict=True):
+            assert box["title"], f"{question['label']}: the question is not the box's title: {box}"
+            assert box["options"] == question["options"], (question, box)
+            assert not box["raw"], f"{question['label']}: raw MyST in the box"
+            assert box["summary"] == ["Check your prediction (click to show)"], box
+            assert not box["answer"] and not box["feedback"], f"{question['label']}: the answer is on screen: {box}"
+        shoot_questions(page, "folded")
+
+        # Shift+Enter renders the cell again: still folded
+        cell = page.locator(".jp-MarkdownCell", has=page.locator("aside.predict")).last
+        cell.click(position={"x": 5, "y": 5})  # select the cell (in command mode)
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_timeout(500)  # jupyterlab-myst renders after 100 ms
+        wait_until_drawn(page)
+        assert not any(b["answer"] or b["feedback"] for b in predict_report(page)), "Shift+Enter opened an answer"
+
+        # a click on its summary opens its answer, and no other
+        for n in range(len(QUESTIONS)):
+            scroll_to_question(page, n)
+            page.locator(".jp-MarkdownCell aside.predict").nth(n).locator("details > summary").click()
+            page.wait_for_function(
+                "n => document.querySelectorAll('aside.predict details[open]').length === n", arg=n + 1
+            )
+            report = predict_report(page)
+            for m, other in enumerate(report):
+                opened = m <= n
+                assert other["answer"] == opened and other["feedback"] == opened, (n, m, QUESTIONS[m], other)
+        shoot_questions(page, "open")
     finally:
         context.close()
