@@ -51,9 +51,10 @@ the feedback or the explanation. JupyterLab with jupyterlab-myst draws an unknow
 (``{predict}``) as a red "Unknown Directive" box with the question left out and the source
 inside, but knows the admonition: a titled box with the question (math typeset), the options,
 and ``<details>`` folded. (jupyterlab-myst does not typeset math inside ``<details>``: it shows
-the TeX without dollars, as in the exercises' solutions.) Leave a blank line after
-``</summary>`` and before ``</details>``, or plain Markdown reads the lines next to them as HTML.
-The admonition's title may contain code (a colon fence's title may hold backticks).
+the TeX without dollars, as in the exercises' solutions.) Keep the blank lines after
+``</summary>`` and before ``</details>``: without the first, plain Markdown reads the answer as
+HTML, unrendered (and this extension refuses it). The admonition's title may contain code
+(a colon fence's title may hold backticks).
 (``tests/test_predict.py`` checks that every question of the chapters parses, and
 ``tests/test_book_hygiene.py`` what plain Markdown shows of each.)
 

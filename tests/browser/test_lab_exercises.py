@@ -199,9 +199,13 @@ def test_a_chapter_in_jupyterlab(browser, lab_server):
 
 
 # where each question's phrases are, and whether they are on screen (rendered cells, not editors)
-_PREDICT_REPORT = """questions => {
-  const boxes = [...document.querySelectorAll('.jp-MarkdownCell aside.predict')];
+# JavaScript: each question's box (found by its title, so that a box drawn anew is found again),
+# and what of it is on screen (rendered cells, not editors)
+_PREDICT_JS = """
   const squeeze = text => text.replace(/\\s+/g, ' ');
+  const header = box => squeeze(box.querySelector('.myst-admonition-header')?.textContent || '');
+  const boxOf = q => [...document.querySelectorAll('.jp-MarkdownCell aside.predict')]
+                       .find(box => header(box).includes(q.title));
   const onScreen = (box, phrase) => {
     const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -209,12 +213,12 @@ _PREDICT_REPORT = """questions => {
     }
     return false;
   };
-  return boxes.map((box, i) => {
-    const q = questions[i] || {};
-    const header = squeeze(box.querySelector('.myst-admonition-header')?.textContent || '');
+  const describe = q => {
+    const box = boxOf(q);
+    if (!box) return {found: false};
     const items = [...box.querySelectorAll(':scope > .myst-admonition-body > ol > li')];
     return {
-      title: header.includes(q.title),
+      found: true,
       options: items.filter(li => li.checkVisibility()).length,
       raw: /:::|\\{admonition\\}|:class:|:label:|\\{correct\\}/.test(box.textContent),
       summary: [...box.querySelectorAll('details > summary')].filter(s => s.checkVisibility())
@@ -222,12 +226,14 @@ _PREDICT_REPORT = """questions => {
       answer: onScreen(box, q.answer),
       feedback: onScreen(box, q.feedback),
     };
-  });
-}"""
+  };
+"""
 
 
 def predict_report(page) -> list[dict]:
-    return page.evaluate(_PREDICT_REPORT, QUESTIONS)
+    """For each question (in QUESTIONS' order): is its box there, how many options are on screen,
+    is there raw MyST, its summaries on screen, and are its answer and feedback on screen."""
+    return page.evaluate(f"questions => {{ {_PREDICT_JS} return questions.map(describe); }}", QUESTIONS)
 
 
 def wait_until_drawn(page, quiet_ms: int = 1000, timeout_ms: int = 20_000) -> None:
@@ -245,20 +251,51 @@ def wait_until_drawn(page, quiet_ms: int = 1000, timeout_ms: int = 20_000) -> No
     raise AssertionError(f"jupyterlab-myst kept drawing the questions anew for {timeout_ms} ms")
 
 
-def shoot_questions(page, state: str) -> None:
-    """A screenshot of each question's cell: lab-predict-<label>-<state>.png in SHOTS."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    cells = page.locator(".jp-MarkdownCell", has=page.locator("aside.predict"))
-    for n, question in enumerate(QUESTIONS):
-        scroll_to_question(page, n)
-        cells.nth(n).screenshot(path=str(SHOTS / f"lab-predict-{question['label']}-{state}.png"))
+def question_cell(page, n: int):
+    """The markdown cell of question ``n``."""
+    return page.locator(".jp-MarkdownCell", has=page.locator("aside.predict", has_text=QUESTIONS[n]["title"]))
 
 
 def scroll_to_question(page, n: int) -> None:
-    """Scroll question ``n`` into the middle of the window (jupyterlab-myst may have drawn it again meanwhile)."""
+    """Scroll question ``n`` into the middle of the window."""
     page.evaluate(
-        "n => document.querySelectorAll('.jp-MarkdownCell aside.predict')[n].scrollIntoView({block: 'center'})", n
+        f"q => {{ {_PREDICT_JS} boxOf(q).scrollIntoView({{block: 'center'}}); }}",
+        QUESTIONS[n],
     )
+
+
+def shoot_questions(page) -> None:
+    """A screenshot of each question's cell, folded: lab-predict-<label>-folded.png in SHOTS."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for n, question in enumerate(QUESTIONS):
+        scroll_to_question(page, n)
+        question_cell(page, n).screenshot(path=str(SHOTS / f"lab-predict-{question['label']}-folded.png"))
+
+
+def open_answer(page, n: int, tries: int = 3) -> list[dict]:
+    """Click question ``n``'s summary; once its ``<details>`` is open, the report of every question at
+    that moment (``predict_report``). Fails if a click leaves it closed; clicks again only if
+    jupyterlab-myst drew the question anew meanwhile (which closes it: on a busy machine that can
+    come later than ``wait_until_drawn`` waits)."""
+    for _ in range(tries):
+        wait_until_drawn(page)
+        scroll_to_question(page, n)
+        # select the cell first (by its prompt area), as a reader would have it when opening its answer
+        question_cell(page, n).locator(".jp-InputPrompt").click()
+        page.wait_for_timeout(300)
+        page.evaluate(f"q => {{ {_PREDICT_JS} boxOf(q).__clicked = true; }}", QUESTIONS[n])
+        question_cell(page, n).locator("details > summary").click()
+        state = page.wait_for_function(
+            f"""([q, questions]) => {{ {_PREDICT_JS}
+                  const box = boxOf(q);
+                  if (!box || !box.__clicked) return 'drawn anew';
+                  return box.querySelector('details[open]') ? questions.map(describe) : false; }}""",
+            arg=[QUESTIONS[n], QUESTIONS],
+            timeout=10_000,
+        ).json_value()
+        if state != "drawn anew":
+            return state
+    raise AssertionError(f"question {n} was drawn anew after each of {tries} clicks on its summary")
 
 
 def test_predict_questions_in_jupyterlab(browser, lab_server):
@@ -276,35 +313,31 @@ def test_predict_questions_in_jupyterlab(browser, lab_server):
         assert unknown == 0, "jupyterlab-myst shows an Unknown Directive box"
 
         # on opening: the question and the options, the answer folded
-        report = predict_report(page)
-        assert len(report) == len(QUESTIONS), report
-        for question, box in zip(QUESTIONS, report, strict=True):
-            assert box["title"], f"{question['label']}: the question is not the box's title: {box}"
+        assert page.locator(".jp-MarkdownCell aside.predict").count() == len(QUESTIONS)
+        for question, box in zip(QUESTIONS, predict_report(page), strict=True):
+            assert box["found"], f"{question['label']}: no box with the question as its title"
             assert box["options"] == question["options"], (question, box)
             assert not box["raw"], f"{question['label']}: raw MyST in the box"
             assert box["summary"] == ["Check your prediction (click to show)"], box
             assert not box["answer"] and not box["feedback"], f"{question['label']}: the answer is on screen: {box}"
-        shoot_questions(page, "folded")
+        shoot_questions(page)
 
         # Shift+Enter renders the cell again: still folded
-        cell = page.locator(".jp-MarkdownCell", has=page.locator("aside.predict")).last
-        cell.click(position={"x": 5, "y": 5})  # select the cell (in command mode)
+        # select the cell (command mode) by its prompt area: the bar at its left edge folds its input
+        question_cell(page, len(QUESTIONS) - 1).locator(".jp-InputPrompt").click()
         page.keyboard.press("Shift+Enter")
         page.wait_for_timeout(500)  # jupyterlab-myst renders after 100 ms
         wait_until_drawn(page)
         assert not any(b["answer"] or b["feedback"] for b in predict_report(page)), "Shift+Enter opened an answer"
 
-        # a click on its summary opens its answer, and no other
+        # a click on its summary shows its answer, and no other
+        # (an answer opened before may have been closed since, if jupyterlab-myst drew the cells anew)
         for n in range(len(QUESTIONS)):
-            scroll_to_question(page, n)
-            page.locator(".jp-MarkdownCell aside.predict").nth(n).locator("details > summary").click()
-            page.wait_for_function(
-                "n => document.querySelectorAll('aside.predict details[open]').length === n", arg=n + 1
-            )
-            report = predict_report(page)
-            for m, other in enumerate(report):
-                opened = m <= n
-                assert other["answer"] == opened and other["feedback"] == opened, (n, m, QUESTIONS[m], other)
-        shoot_questions(page, "open")
+            report = open_answer(page, n)
+            assert report[n]["answer"] and report[n]["feedback"], f"the click did not show the answer: {report[n]}"
+            for later, box in zip(QUESTIONS[n + 1 :], report[n + 1 :], strict=True):
+                assert not box["answer"] and not box["feedback"], f"{later['label']} opened too: {box}"
+            shot = SHOTS / f"lab-predict-{QUESTIONS[n]['label']}-open.png"
+            question_cell(page, n).screenshot(path=str(shot))
     finally:
         context.close()
