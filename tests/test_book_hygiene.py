@@ -13,6 +13,10 @@ Every notebook under ``book/``:
 * writes them so that plain Markdown (Colab, Jupyter without jupyterlab-myst) shows the
   task as text and keeps the whole solution collapsed: checked on the cell as CommonMark
   renders it (``plain_markdown_problems``);
+* writes every predict-then-reveal question (an admonition of class ``predict``,
+  CONTRIBUTING.md) so that plain Markdown shows its question and options, and nothing of its
+  answer (which option is right, the feedback, the number, the explanation) until its
+  ``<details>`` is opened (``predict_problems``); the earlier ``{predict}`` format is refused;
 * gives every figure a caption and every image alt text (``mystnb`` metadata);
 * never refers to the maintainers' shared folder, which learners do not have.
 
@@ -123,6 +127,9 @@ def notebook_problems(nb) -> list[str]:
         )
 
     problems += _exercise_problems(cells)
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") == "markdown":
+            problems += [f"cell {i}: {p}" for p in predict_problems(_source(cell))]
     return problems
 
 
@@ -240,6 +247,149 @@ def plain_markdown_problems(text: str, *, solution: bool) -> list[str]:
     return []
 
 
+# --- predict-then-reveal questions in plain Markdown ---------------------------------------
+
+# a question: a colon-fenced admonition whose :class: line (among the option lines) says predict
+_PREDICT = re.compile(
+    r"^(?P<fence>:{3,})\{admonition\}(?P<title>[^\n]*)\n(?:(?::\w+:[^\n]*\n)*?:class:[^\n]*\bpredict\b[^\n]*\n"
+    r"(?::\w+:[^\n]*\n)*)(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+_PREDICT_ANYHOW = re.compile(r"^(`{3,}|~{3,}|:{3,})\{admonition\}[^\n]*\n(?::\w+:[^\n]*\n)*?:class:.*\bpredict\b", re.M)
+_OLD_PREDICT = re.compile(r"\{predict\}")
+# what names or gives away the answer, if it is on screen before <details> is opened
+_ANSWER_SHOWN = re.compile(r"\{correct\}|:answer:|:tolerance:|\bAnswers?\s*:")
+_OPTION_LINE = re.compile(r"^\d+\.[ \t]", re.MULTILINE)
+
+
+class _Blocks(HTMLParser):
+    """What is on screen outside closed ``<details>``, block by block: the top-level paragraphs,
+    the list items (with how many blocks each holds) and any loose text; and what is folded."""
+
+    BLOCKS = {"p", "ol", "ul", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paragraphs: list[str] = []
+        self.items: list[list] = []  # [text, number of blocks inside]
+        self.loose: list[str] = []
+        self.folded: list[str] = []
+        self.summaries: list[str] = []
+        self.code = 0
+        self._details: list[str] = []
+        self._summary = 0
+        self._open: list[str] = []  # the open block elements on screen
+
+    @property
+    def _hidden(self) -> bool:
+        return "closed" in self._details
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "details":
+            self._details.append("open" if "open" in dict(attrs) else "closed")
+        elif tag == "summary":
+            self._summary += 1
+        elif self._hidden or self._summary:
+            return
+        elif tag == "li":
+            self.items.append(["", 0])
+            self._open.append(tag)
+        elif tag in self.BLOCKS:
+            if self._open and self._open[-1] == "li":
+                self.items[-1][1] += 1
+            if tag == "p" and not self._open:
+                self.paragraphs.append("")
+            self.code += tag == "pre"
+            self._open.append(tag)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "details" and self._details:
+            self._details.pop()
+        elif tag == "summary":
+            self._summary -= 1
+        elif not (self._hidden or self._summary) and (tag == "li" or tag in self.BLOCKS) and tag in self._open:
+            while self._open.pop() != tag:
+                pass
+
+    def handle_data(self, data) -> None:
+        if self._summary:
+            self.summaries.append(data)
+        elif self._hidden:
+            self.folded.append(data)
+        elif "li" in self._open:
+            self.items[-1][0] += data
+        elif self._open == ["p"]:
+            self.paragraphs[-1] += data
+        else:  # outside a paragraph or a list item: between blocks, or in a heading, a code block ...
+            self.loose.append(data)
+
+
+def _plain(markdown: str) -> str:
+    """The text that CommonMark shows for an inline ``markdown`` (one line), spaces squeezed."""
+    shown = shown_in_plain_markdown(markdown)
+    return " ".join("".join(shown.shown).split())
+
+
+def predict_problems(text: str) -> list[str]:
+    """A predict question must show its question and options, and nothing of its answer until its
+    ``<details>`` is opened, in plain Markdown (Colab, Jupyter without jupyterlab-myst)."""
+    if _OLD_PREDICT.search(text):
+        return [
+            "a {predict} block, the earlier format, shows its answers in Colab and JupyterLab: write it as an "
+            "admonition of class predict with the answer in <details> (CONTRIBUTING.md; tools/convert_predict.py)"
+        ]
+    problems = []
+    questions = list(_PREDICT.finditer(text))
+    if len(questions) != len(_PREDICT_ANYHOW.findall(text)):
+        problems.append(
+            "a predict question that is not a colon-fenced admonition (:::{admonition} ..., then its option lines): "
+            "plain Markdown shows a backtick fence as a code block, answers and all"
+        )
+    for m in questions:
+        title = " ".join(m["title"].split())
+        where = f"the predict question {title[:50]!r}"
+        blocks = _Blocks()
+        blocks.feed(_COMMONMARK.render(m.group(0)))
+        blocks.close()
+        shown = " ".join(blocks.paragraphs + [item[0] for item in blocks.items] + blocks.loose)
+        leak = _ANSWER_SHOWN.search(shown)
+        if leak:
+            problems.append(
+                f"plain Markdown (Colab) shows the answer ({leak.group(0)!r}) of {where} before it is asked for"
+            )
+        if not "".join(blocks.folded).strip() or not "".join(blocks.summaries).strip():
+            problems.append(
+                f"{where} folds no answer: put it in <details><summary>...</summary>, a blank line, the answer, "
+                "a blank line, </details>"
+            )
+        if blocks.code:
+            problems.append(f"plain Markdown (Colab) shows part of {where} as a code block")
+        question = _plain(title)
+        if not blocks.paragraphs or question not in " ".join(blocks.paragraphs[0].split()):
+            problems.append(
+                f"plain Markdown (Colab) does not show {where}: the question must be the admonition's title"
+            )
+        before = m["body"].split("<details", 1)[0]
+        options = len(_OPTION_LINE.findall(before))
+        if len(blocks.items) != options:
+            problems.append(
+                f"plain Markdown (Colab) shows {len(blocks.items)} list items in {where}, for {options} options"
+            )
+        for text_, count in blocks.items:
+            if count > 1:
+                problems.append(
+                    f"plain Markdown (Colab) shows more than the option {' '.join(text_.split())[:40]!r} of {where}: "
+                    "its feedback goes in <details>"
+                )
+        others = [p for p in blocks.paragraphs[1:] if p.strip(": \n")] + [t for t in blocks.loose if t.strip(": \n")]
+        if others:
+            problems.append(
+                f"plain Markdown (Colab) shows text of {where} that is neither its question nor an option, "
+                f"before <details> is opened: {' '.join(others[0].split())[:60]!r}"
+            )
+    return problems
+
+
 # --- the book ---------------------------------------------------------------------------
 
 NOTEBOOKS = book_files(".ipynb")
@@ -284,6 +434,47 @@ def test_exercise_labels_are_unique_across_the_book() -> None:
 # --- the rules themselves, on hand-made notebooks -----------------------------------------
 
 
+PREDICT_CELL = """A paragraph before the question.
+
+:::{admonition} What happens to the line when you increase $b$?
+:class: predict
+:label: predict-test-bias
+
+1. It rotates.
+2. It moves parallel to itself.
+
+<details>
+<summary>Check your prediction (click to show)</summary>
+
+**Answer: 2**
+
+1. Not quite: the direction depends only on $w$.
+2. Yes: $b$ slides it.
+
+   A second paragraph of feedback.
+
+</details>
+:::
+
+A paragraph after it."""
+
+OLD_PREDICT_CELL = """```{predict} What happens to the line when you increase $b$?
+:label: predict-test-bias
+
+1. It rotates.
+
+   Not quite: the direction depends only on $w$.
+2. It moves parallel to itself. {correct}
+
+   Yes: $b$ slides it.
+```"""
+
+
+def _predict(change):
+    """A change to the hand-made notebook's predict question (cell 6)."""
+    return lambda nb: nb.cells[6].update(source=change(nb.cells[6].source))
+
+
 def _good_notebook():
     v4 = nbformat.v4
     install = v4.new_code_cell(
@@ -304,8 +495,9 @@ def _good_notebook():
         "figure": {"caption": "A line.", "name": "fig-line"},
         "image": {"alt": "A straight line."},
     }
+    question = v4.new_markdown_cell(PREDICT_CELL)
     return v4.new_notebook(
-        cells=[install, task, stub, check, solution, plot],
+        cells=[install, task, stub, check, solution, plot, question],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
 
@@ -350,6 +542,17 @@ def _with_output(nb) -> None:
         (lambda nb: nb.cells[5].metadata.mystnb["figure"].pop("caption"), "without a caption"),
         (lambda nb: nb.cells[3].update(source="np.load('/work/shared/data/mnist.pkl.gz')"), "/work/shared"),
         (lambda nb: nb.cells[1].update(source=nb.cells[1].source + "\nSee ../shared/x."), "../shared"),
+        (lambda nb: nb.cells[6].update(source=OLD_PREDICT_CELL), "the earlier format"),
+        (_predict(lambda s: s.replace(":::{admonition}", "```{admonition}").replace("\n:::", "\n```")), "code block"),
+        (_predict(lambda s: s.replace("<details>\n", "")), "shows the answer ('Answer:')"),
+        (_predict(lambda s: s.replace("<details>", "<details open>")), "before it is asked for"),
+        (
+            _predict(lambda s: s.replace("<summary>Check your prediction (click to show)</summary>\n", "")),
+            "folds no answer",
+        ),
+        (_predict(lambda s: s.replace("1. It rotates.\n", "1. It rotates.\n\n   Not quite.\n")), "its feedback goes"),
+        (_predict(lambda s: s.replace("2. It moves parallel to itself.\n", "2. It moves. {correct}\n")), "'{correct}'"),
+        (_predict(lambda s: s.replace("\n\n<details>", "\n\nYes, it moves.\n\n<details>")), "neither its question nor"),
     ],
 )
 def test_rules_catch_each_mistake(change, expected: str) -> None:

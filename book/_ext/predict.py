@@ -1,41 +1,69 @@
 """Sphinx extension: predict-then-reveal questions that work in the page, without a kernel.
 
-A question asks the reader to commit to an answer before the chapter shows it. It is
-written in a notebook's markdown cell (MyST) as a ``{predict}`` directive whose title is
-the question. Either the body is a numbered list of options, where each item's first
-paragraph is the option, the following paragraphs are the feedback for it, and the right
-option(s) end their first paragraph with ``{correct}``::
+A question asks the reader to commit to an answer before the chapter shows it. It is written
+in a notebook's markdown cell as an admonition of class ``predict`` whose title is the
+question. The body is the options (a numbered list; none for a question whose answer is a
+number), then the answer inside ``<details>``::
 
-    ```{predict} What happens to the decision line when you increase $b$?
+    :::{admonition} What happens to the decision line when you increase $b$?
+    :class: predict
     :label: predict-neuron-bias
 
     1. It rotates.
+    2. It moves parallel to itself.
 
-       Not quite: the direction of the line depends only on $w$.
-    2. It moves parallel to itself. {correct}
+    <details>
+    <summary>Check your prediction (click to show)</summary>
 
-       Yes: ...
-    ```
+    **Answer: 2**
 
-or the question asks for a number, given with ``:answer:`` (and ``:tolerance:``, how far
-from it an answer still counts as right, 0 when omitted), and the body is the explanation
-shown once the reader has the number, or asks to see it::
+    1. Not quite: the direction of the line depends only on $w$.
+    2. Yes: ...
 
-    ```{predict} What does the neuron output for x = (1, 1)?
-    :label: predict-neuron-output
-    :answer: 0.73
-    :tolerance: 0.01
+    </details>
+    :::
 
-    Explanation shown after answering.
-    ```
+Inside ``<details>``, first a paragraph that names the right option(s), ``Answer: 2`` (or
+``Answers: 1 and 3``, ``Answers: 1, 3``), then one numbered list with the feedback for each
+option, item *k* for option *k*, in as many paragraphs as it needs. A question whose answer is
+a number has no options, and ``<details>`` holds the number, with how far from it an answer
+still counts as right (0 when left out), and then the explanation::
 
-The question is a ``` fence's info string, which CommonMark ends at a backtick: write code in
-a question as math or words, or use a colon fence (``:::{predict}``), which MyST also accepts.
-(``tests/test_predict.py`` checks that every question of the chapters parses.) An option's
-first paragraph must not start with a number and a full stop ("3."): that is a nested list.
+    :::{admonition} What does the neuron output for $x = (1, 3)$? Give three decimals.
+    :class: predict
+    :label: predict-neuron-batch
 
-A malformed question (no list, an option without feedback, no ``{correct}`` option, a
-number that is not one) stops the build with an error that names the question.
+    <details>
+    <summary>Check your prediction (click to show)</summary>
+
+    **Answer: 0.119 ± 0.002**
+
+    $z = -2$, so $a = 1 / (1 + e^2) \approx 0.119$ ...
+
+    </details>
+    :::
+
+Why this shape: the same cell is read in four places, and only the website knows this
+extension. Plain Markdown (Colab, Jupyter without jupyterlab-myst, GitHub) shows a colon fence
+as text (a backtick fence would be a code block, showing everything) and keeps ``<details>``
+folded until it is clicked, so the reader sees the question and the options but not the answer,
+the feedback or the explanation. JupyterLab with jupyterlab-myst draws an unknown directive
+(``{predict}``) as a red "Unknown Directive" box with the question left out and the source
+inside, but knows the admonition: a titled box with the question (math typeset), the options,
+and ``<details>`` folded. (jupyterlab-myst does not typeset math inside ``<details>``: it shows
+the TeX without dollars, as in the exercises' solutions.) Keep the blank lines after
+``</summary>`` and before ``</details>``: without the first, plain Markdown reads the answer as
+HTML, unrendered (and this extension refuses it). The admonition's title may contain code
+(a colon fence's title may hold backticks).
+(``tests/test_predict.py`` checks that every question of the chapters parses, and
+``tests/test_book_hygiene.py`` what plain Markdown shows of each.)
+
+This extension replaces docutils' ``admonition`` directive with one that reads an admonition of
+class ``predict`` as a question and leaves every other admonition as it was. A malformed question
+(no ``<details>``, an option with feedback outside it, no ``Answer:`` line, a right option that
+does not exist, feedback for too few options, a number that is not one) stops the build with an
+error that names the question. The ``{predict}`` directive of the earlier format (options with
+their feedback in sight, ``{correct}``, ``:answer:``) is an error that says how to write it now.
 
 On the website the question is a form: a radio group with the question as its legend (or
 a labelled number field), a Check button and an ``aria-live`` region where
@@ -48,19 +76,36 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst.directives.admonitions import Admonition
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-CORRECT = "{correct}"
+CLASS = "predict"
 FIGTYPE = "predict"
+SUMMARY = "Check your prediction (click to show)"
+
+HOW_TO = (
+    "write a question as an admonition of class predict, its answer folded in <details>:\n\n"
+    ":::{admonition} The question?\n:class: predict\n:label: predict-...\n\n1. An option.\n2. Another option.\n\n"
+    f"<details>\n<summary>{SUMMARY}</summary>\n\n**Answer: 2**\n\n1. Feedback for option 1.\n"
+    "2. Feedback for option 2.\n\n</details>\n:::\n\n"
+    "(a number question has no options, and **Answer: 0.73 ± 0.01** then its explanation; see book/_ext/predict.py; "
+    "tools/convert_predict.py rewrites questions of the earlier format)"
+)
+
+_OPEN = re.compile(r"\A\s*<details>\s*<summary>(?P<summary>.*?)</summary>\s*\Z", re.S)
+_CLOSE = re.compile(r"\A\s*</details>\s*\Z")
+_ANSWER = re.compile(r"\A\s*Answers?\s*:\s*(?P<value>.*?)\s*\Z", re.S)
+_OPTION_NUMBERS = re.compile(r"\A\d+(?:\s*(?:,|and)\s*\d+)*\Z")
 
 
 class PredictError(ValueError):
-    """A malformed ``{predict}`` question; the message says what is wrong."""
+    """A malformed predict question; the message says what is wrong."""
 
 
 # --- nodes -------------------------------------------------------------------------
@@ -71,7 +116,7 @@ class predict_node(nodes.General, nodes.Element):
 
 
 class predict_question(nodes.TextElement):
-    """The question (the directive's title), inline markup."""
+    """The question (the admonition's title), inline markup."""
 
 
 class predict_option(nodes.General, nodes.Element):
@@ -98,107 +143,177 @@ class Choice:
     feedback: list[nodes.Node]
 
 
+@dataclass
+class Answer:
+    """What ``<details>`` holds: the value after "Answer:" and the blocks after that paragraph."""
+
+    value: str
+    rest: list[nodes.Node]
+
+
 def parse_number(value: str | None, what: str, *, minimum: float | None = None) -> float:
-    """Read ``:answer:`` or ``:tolerance:``: a finite number (at least ``minimum``)."""
+    """Read the number of an answer or a tolerance: a finite number (at least ``minimum``)."""
     if value is None or not value.strip():
-        raise PredictError(f":{what}: needs a number, got nothing")
+        raise PredictError(f"the {what} needs a number, got nothing")
+    text = value.strip().replace("\u2212", "-")
     try:
-        number = float(value.strip())
+        number = float(text)
     except ValueError:
-        raise PredictError(f":{what}: must be a number such as 0.73, got {value.strip()!r}") from None
+        raise PredictError(f"the {what} must be a number such as 0.73, got {value.strip()!r}") from None
     if not math.isfinite(number):
-        raise PredictError(f":{what}: must be a finite number, got {value.strip()!r}")
+        raise PredictError(f"the {what} must be a finite number, got {value.strip()!r}")
     if minimum is not None and number < minimum:
-        raise PredictError(f":{what}: must be at least {minimum:g}, got {value.strip()!r}")
+        raise PredictError(f"the {what} must be at least {minimum:g}, got {value.strip()!r}")
     return number
 
 
-def _strip_correct(paragraph: nodes.paragraph) -> bool:
-    """Remove a trailing ``{correct}`` from ``paragraph``; say whether there was one."""
-    if not paragraph.children or not isinstance(paragraph.children[-1], nodes.Text):
-        return False
-    last = paragraph.children[-1]
-    text = str(last).rstrip()
-    if not text.endswith(CORRECT):
-        return False
-    rest = text[: -len(CORRECT)].rstrip()
-    if rest:
-        paragraph.replace(last, nodes.Text(rest))
-    else:
-        paragraph.remove(last)
-        # the text before the marker may end with a space ("$b$ {correct}"): drop it
-        if paragraph.children and isinstance(paragraph.children[-1], nodes.Text):
-            before = paragraph.children[-1]
-            paragraph.replace(before, nodes.Text(str(before).rstrip()))
-    return True
+def _is_raw_html(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.raw) and "html" in node.get("format", "").split()
 
 
-def parse_choices(body: list[nodes.Node]) -> list[Choice]:
-    """Split a choice question's parsed body (one numbered list) into its options."""
+def split_body(body: list[nodes.Node]) -> tuple[list[nodes.Node], Answer]:
+    """Split a question's parsed body into what is in sight (the options, if any) and the answer
+    folded in ``<details><summary>...</summary> ... </details>``, which must end the body."""
     content = [n for n in body if not isinstance(n, (nodes.comment, nodes.system_message))]
-    lists = [n for n in content if isinstance(n, nodes.enumerated_list)]
-    if not lists:
+    opening = [i for i, n in enumerate(content) if _is_raw_html(n) and "<details" in n.astext()]
+    if not opening:
         raise PredictError(
-            "the body must be a numbered list of options (1. ..., 2. ...), each followed by its "
-            "feedback; or give :answer: for a question whose answer is a number"
+            "the answer must be folded in <details> after the options, so that Colab and JupyterLab "
+            f"do not show it: <details>, <summary>{SUMMARY}</summary>, a blank line, the answer, "
+            "a blank line, </details>"
         )
-    if len(content) != 1:
+    if len(opening) > 1:
+        raise PredictError(f"found {len(opening)} <details>: fold the whole answer in one")
+    start = opening[0]
+    match = _OPEN.match(content[start].astext())
+    if not match:
         raise PredictError(
-            "the body must be one numbered list of options and nothing else "
-            f"(found {len(lists)} list(s) and {len(content) - len(lists)} other block(s)); "
-            "put text after an option's first paragraph to make it that option's feedback"
+            "the answer must start with <details> and <summary>...</summary> (not <details open>), "
+            f"alone in their lines and followed by a blank line, got {content[start].astext().strip()[:80]!r}"
         )
-    choices = []
-    for number, item in enumerate(lists[0].children, start=1):
+    if not match["summary"].strip():
+        raise PredictError(f"the <summary> is empty: write <summary>{SUMMARY}</summary>")
+    closing = [i for i, n in enumerate(content) if _is_raw_html(n) and _CLOSE.match(n.astext())]
+    if not closing or closing[0] < start:
+        raise PredictError("<details> is not closed: end the answer with a blank line and </details>")
+    end = closing[0]
+    if end != len(content) - 1:
+        raise PredictError("nothing may follow </details> in a question: the answer ends it")
+    before, inside = content[:start], content[start + 1 : end]
+    stray = [n for n in before + inside if _is_raw_html(n)]
+    if stray:
+        raise PredictError(f"unexpected HTML in the question: {stray[0].astext().strip()[:80]!r}")
+    if not inside or not isinstance(inside[0], nodes.paragraph) or not _ANSWER.match(inside[0].astext()):
+        found = inside[0].astext().strip()[:80] if inside else "nothing"
+        raise PredictError(
+            "<details> must start with the answer, a paragraph such as **Answer: 2** (the right option) "
+            f"or **Answer: 0.73 ± 0.01** (a number), got {found!r}"
+        )
+    return before, Answer(value=_ANSWER.match(inside[0].astext())["value"], rest=inside[1:])
+
+
+def _enumerated(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.enumerated_list) and node.get("start", 1) == 1
+
+
+def parse_choices(before: list[nodes.Node], answer: Answer) -> list[Choice]:
+    """The options (one numbered list of one paragraph each, in sight) with which are right and
+    their feedback (one numbered list in ``<details>``, item k for option k)."""
+    if len(before) != 1 or not _enumerated(before[0]):
+        raise PredictError(
+            "before <details> there must be one numbered list of options (1. ..., 2. ...) and nothing else "
+            "(or nothing at all, for a question whose answer is a number)"
+        )
+    options = []
+    for number, item in enumerate(before[0].children, start=1):
         children = list(item.children)
-        if not children or not isinstance(children[0], nodes.paragraph):
-            raise PredictError(f"option {number} must start with a paragraph (the option itself)")
-        first = children[0]
-        correct = _strip_correct(first)
-        if not first.children:
-            raise PredictError(f"option {number} has no text before {CORRECT}")
-        if CORRECT in first.astext():
-            raise PredictError(f"option {number}: {CORRECT} must end the option's first paragraph")
-        feedback = children[1:]
-        if not feedback:
+        if len(children) != 1 or not isinstance(children[0], nodes.paragraph):
             raise PredictError(
-                f"option {number} ({first.astext()!r}) has no feedback: write, after a blank line and "
-                "indented under the option, what the reader should learn from choosing it"
+                f"option {number} must be one paragraph: its feedback goes in <details>, as item {number} "
+                "of the feedback list"
             )
-        choices.append(Choice(text=list(first.children), correct=correct, feedback=feedback))
-    if len(choices) < 2:
-        raise PredictError(f"a choice question needs at least 2 options, got {len(choices)}")
-    if not any(c.correct for c in choices):
-        raise PredictError(f"no option is marked as correct: end the right option's first paragraph with {CORRECT}")
-    return choices
+        if "{correct}" in children[0].astext():
+            raise PredictError(f"option {number} ends with {{correct}}: name the right option in <details> instead")
+        options.append(children[0])
+    if len(options) < 2:
+        raise PredictError(f"a choice question needs at least 2 options, got {len(options)}")
+    value = answer.value.rstrip(".").strip()
+    if not _OPTION_NUMBERS.match(value):
+        raise PredictError(
+            f"the answer must name the right option(s) by number, such as Answer: 2 or Answers: 1 and 3, got {value!r}"
+        )
+    right = [int(n) for n in re.findall(r"\d+", value)]
+    wrong = [n for n in right if not 1 <= n <= len(options)]
+    if wrong:
+        raise PredictError(f"the answer names option {wrong[0]}, but there are options 1 to {len(options)}")
+    if len(set(right)) != len(right):
+        raise PredictError(f"the answer names an option twice: {value!r}")
+    if len(answer.rest) != 1 or not _enumerated(answer.rest[0]):
+        raise PredictError(
+            "after the answer, <details> must hold one numbered list of feedback, item k for option k, and nothing else"
+        )
+    feedback = [list(item.children) for item in answer.rest[0].children]
+    if len(feedback) != len(options):
+        raise PredictError(
+            f"the feedback list has {len(feedback)} items for {len(options)} options: give one per option"
+        )
+    for number, blocks in enumerate(feedback, start=1):
+        if not blocks:
+            raise PredictError(f"the feedback for option {number} is empty")
+    return [
+        Choice(text=list(option.children), correct=number in right, feedback=blocks)
+        for number, (option, blocks) in enumerate(zip(options, feedback, strict=True), start=1)
+    ]
 
 
-# --- the directive ------------------------------------------------------------------
+def parse_number_answer(answer: Answer) -> tuple[float, float]:
+    """``Answer: 0.73 ± 0.01`` (or ``Answer: 0.73``, a tolerance of 0): the number and its tolerance."""
+    value, plus_minus, tolerance = answer.value.rstrip(".").partition("±")
+    number = parse_number(value, "answer")
+    tolerance = parse_number(tolerance, "tolerance (after ±)", minimum=0) if plus_minus else 0.0
+    if not answer.rest:
+        raise PredictError("a number question needs an explanation in <details>, after the answer")
+    return number, tolerance
 
 
-class PredictDirective(Directive):
-    """``{predict} question``: a predict-then-reveal question (see the module's docstring)."""
+# --- the directives ------------------------------------------------------------------
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
+
+class PredictAdmonition(Admonition):
+    """``{admonition}`` as docutils has it, except that one of class ``predict`` is a
+    predict-then-reveal question (see the module's docstring)."""
+
     option_spec = {
+        **Admonition.option_spec,
         "label": directives.unchanged_required,
+        # the earlier format's options, only to say where their content goes now
         "answer": directives.unchanged,
         "tolerance": directives.unchanged,
-        "class": directives.class_option,
     }
 
     def run(self) -> list[nodes.Node]:
+        classes = self.options.get("class", [])
+        if CLASS not in classes:
+            extra = [key for key in ("label", "answer", "tolerance") if key in self.options]
+            if extra:
+                raise self.error(
+                    f'admonition: unknown option "{extra[0]}" (only a question, :class: predict, has them)'
+                )
+            return super().run()
         label = self.options.get("label", "").strip()
         name = f"predict {label}" if label else "predict"
         try:
-            return self._build(label)
+            return self._question(label, classes)
         except PredictError as error:
             raise self.error(f"{name} ({self.arguments[0]!r}): {error}") from None
 
-    def _build(self, label: str) -> list[nodes.Node]:
-        node = predict_node(classes=["predict", *self.options.get("class", [])])
+    def _question(self, label: str, classes: list[str]) -> list[nodes.Node]:
+        for old in ("answer", "tolerance"):
+            if old in self.options:
+                raise PredictError(
+                    f":{old}: is not an option: write the number inside <details>, as **Answer: 0.73 ± 0.01**"
+                )
+        node = predict_node(classes=list(dict.fromkeys([CLASS, *classes])))
         node.source, node.line = self.state_machine.get_source_and_line(self.lineno)
         if label:
             node["names"].append(nodes.fully_normalize_name(label))
@@ -211,26 +326,36 @@ class PredictDirective(Directive):
 
         body = nodes.Element()
         self.state.nested_parse(self.content, self.content_offset, body)
-
-        if "answer" in self.options:
+        before, answer = split_body(list(body.children))
+        if not before:
             node["kind"] = "number"
-            node["answer"] = parse_number(self.options["answer"], "answer")
-            tolerance = self.options.get("tolerance")
-            node["tolerance"] = 0.0 if tolerance is None else parse_number(tolerance, "tolerance", minimum=0)
-            explanation = [n for n in body.children if not isinstance(n, nodes.comment)]
-            if not explanation:
-                raise PredictError("a number question needs an explanation in its body, shown after answering")
-            node += predict_feedback("", *explanation)
+            node["answer"], node["tolerance"] = parse_number_answer(answer)
+            node += predict_feedback("", *answer.rest)
         else:
-            if "tolerance" in self.options:
-                raise PredictError(":tolerance: without :answer: (a choice question has no tolerance)")
             node["kind"] = "choice"
-            for index, choice in enumerate(parse_choices(list(body.children)), start=1):
+            for index, choice in enumerate(parse_choices(before, answer), start=1):
                 option = predict_option(index=index, correct=choice.correct)
                 option += predict_option_text("", "", *choice.text)
                 option += predict_feedback("", *choice.feedback)
                 node += option
         return [node, *messages]
+
+
+class OldPredictDirective(Directive):
+    """``{predict}``, the earlier format, which showed the answers in Colab and JupyterLab: an error."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {key: directives.unchanged for key in ("label", "answer", "tolerance", "class")}
+
+    def run(self) -> list[nodes.Node]:
+        label = self.options.get("label", "").strip()
+        title = self.arguments[0] if self.arguments else ""
+        raise self.error(
+            f"predict {label} ({title!r}): the {{predict}} directive is gone, because Colab and JupyterLab showed "
+            f"its answers; {HOW_TO}"
+        )
 
 
 # --- HTML ----------------------------------------------------------------------------
@@ -338,5 +463,6 @@ def setup(app: Sphinx) -> dict:
     app.add_enumerable_node(predict_node, FIGTYPE, _predict_title, html=visitors, singlehtml=visitors)
     for node in (predict_question, predict_option, predict_option_text, predict_feedback):
         app.add_node(node, html=(_skip, None), singlehtml=(_skip, None))
-    app.add_directive("predict", PredictDirective)
+    app.add_directive("admonition", PredictAdmonition, override=True)
+    app.add_directive("predict", OldPredictDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -167,7 +167,7 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-/* Predict-then-reveal questions ({predict}, book/_ext/predict.py). Each is a form with a radio
+/* Predict-then-reveal questions (:class: predict, book/_ext/predict.py). Each is a form with a radio
  * group (or a number field), a Check button and an aria-live region. The feedback for every
  * option is in the page but hidden; Check copies the one for the reader's answer into the live
  * region, so it is read out, and marks the question right or wrong. */

@@ -1,4 +1,4 @@
-"""Predict-then-reveal questions ({predict}: book/_ext/predict.py, _static/course.js) on the built
+"""Predict-then-reveal questions (:class: predict: book/_ext/predict.py, _static/course.js) on the built
 website, with no kernel: the neuron chapter's choice question (predict-neuron-bias) and number
 question (predict-neuron-batch).
 
