@@ -67,6 +67,12 @@ def _gradients(layers: Sequence, l1: float, l2: float) -> list[np.ndarray]:
     return out
 
 
+def _scaled_gradients(L, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(c dW, c db)`` of one layer: a Dense layer's ``scaled_gradients``, which skips a pass over ``dW``."""
+    scaled = getattr(L, "scaled_gradients", None)
+    return scaled(c) if scaled is not None else (L.dW * c, L.db * c)
+
+
 def _params(layers: Sequence) -> list[np.ndarray]:
     return [p for L in layers for p in (L.W, L.b)]
 
@@ -120,7 +126,7 @@ class SGD:
         """
         lr = self.lr
         if not (self.l1 or self.l2 or self.momentum):  # plain SGD: u = -eta dC/dw
-            return [g * -lr for L in layers for g in (L.dW, L.db)]
+            return [u for L in layers for u in _scaled_gradients(L, -lr)]
         out: list[np.ndarray] = []
         append = out.append
         for L in layers:

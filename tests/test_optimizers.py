@@ -298,3 +298,50 @@ def test_save_and_load_a_network_with_dropout(tmp_path):
 
     with zipfile.ZipFile(nnlib.save(Network([4, 2], rng=0), tmp_path / "plain")) as z:
         assert "dropout" not in json.loads(str(np.lib.format.read_array(z.open("config.npy"))))
+
+
+# --- Plain SGD on a Dense layer: the step from delta -----------------------------------------
+
+
+def _dense_after_backward(dtype=np.float64):
+    rng = np.random.default_rng(7)
+    layer = nnlib.Dense(5, 3, "tanh", rng=rng, dtype=dtype)
+    X = rng.standard_normal((4, 5)).astype(dtype)
+    layer.forward(X)
+    delta = rng.standard_normal((4, 3)).astype(dtype)
+    layer.backward(delta)
+    return layer, X, delta
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dense_gradients_are_the_batch_means_and_the_scaled_step_matches_them(dtype):
+    layer, X, delta = _dense_after_backward(dtype)
+    uW, ub = layer.scaled_gradients(-0.5)  # read before dW: the factor goes into delta
+    eps = np.finfo(dtype).eps
+    assert uW.dtype == ub.dtype == dtype
+    assert np.array_equal(layer.dW, X.T @ (delta / 4)) and np.array_equal(layer.db, (delta / 4).sum(axis=0))
+    np.testing.assert_allclose(uW, -0.5 * layer.dW, rtol=8 * eps, atol=8 * eps)
+    np.testing.assert_allclose(ub, -0.5 * layer.db, rtol=8 * eps, atol=8 * eps)
+    # once dW has been read, the step is exactly -eta times it
+    uW, ub = layer.scaled_gradients(-0.5)
+    assert np.array_equal(uW, -0.5 * layer.dW) and np.array_equal(ub, -0.5 * layer.db)
+
+
+def test_plain_sgd_honours_a_gradient_changed_after_backward():
+    layer, _, _ = _dense_after_backward()
+    W0 = layer.W.copy()
+    layer.dW[0, 0] = 10.0  # changed in place, not set: the step must still use it
+    SGD(lr=0.1).step([layer])
+    assert layer.W[0, 0] == W0[0, 0] - 0.1 * 10.0
+    layer, _, _ = _dense_after_backward()
+    b0 = layer.b.copy()
+    layer.db = np.array([1.0, 2.0, 3.0])  # set
+    SGD(lr=0.1).step([layer])
+    assert np.array_equal(layer.b, b0 + np.array([1.0, 2.0, 3.0]) * -0.1)
+
+
+def test_a_new_backward_pass_replaces_the_gradients():
+    layer, X, delta = _dense_after_backward()
+    layer.dW = np.zeros_like(layer.W)
+    layer.backward(2 * delta)
+    assert np.array_equal(layer.dW, X.T @ (2 * delta / 4))
