@@ -38,28 +38,20 @@ cannot read (an option it does not know, no list) stops it with a message that n
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
-from pathlib import Path
+
+from _notebook_rewrite import cell_text, colons, main, set_cell_text
 
 SUMMARY = "Check your prediction (click to show)"
 CORRECT = "{correct}"
 _PREDICT = re.compile(r"^(`{3,}|:{3,})\{predict\}([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
 _OPTION = re.compile(r"^:(\w+):[ \t]*(.*)$")
 _ITEM = re.compile(r"^(\d+)\.( +)(.*)$")
-_SKIP = {"_build", ".ipynb_checkpoints", "_static"}
 
 
 class ConvertError(ValueError):
     """A question the script cannot read: the message names it."""
-
-
-def _colons(body: str) -> str:
-    """A colon fence longer than any colon fence inside ``body``."""
-    inner = [len(m.group(0)) for m in re.finditer(r"^:{3,}", body, re.M)]
-    return ":" * max([3] + [n + 1 for n in inner])
 
 
 def _strip_blank(lines: list[str]) -> list[str]:
@@ -142,7 +134,7 @@ def _question(m: re.Match) -> str:
         for n, (_, _, feedback) in enumerate(parsed, start=1):
             folded += [f"{n}. {feedback[0]}", *feedback[1:]]
     inner = "\n".join([*lines, "", *shown, "<details>", f"<summary>{SUMMARY}</summary>", "", *folded, "", "</details>"])
-    fence = _colons(inner)
+    fence = colons(inner)
     return f"{fence}{{admonition}} {title}\n{inner}\n{fence}"
 
 
@@ -151,58 +143,20 @@ def convert_source(text: str) -> str:
     return _PREDICT.sub(_question, text)
 
 
-def _lines(text: str) -> list[str]:
-    """A cell source as nbformat stores it: a list of lines, each with its newline."""
-    return text.splitlines(keepends=True)
-
-
 def convert_notebook(nb: dict) -> int:
     """Convert ``nb`` in place; returns how many cells changed."""
     changed = 0
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
-        src = cell.get("source", "")
-        text = "".join(src) if isinstance(src, list) else src
+        text = cell_text(cell)
         new = convert_source(text)
         if new == text:
             continue
-        cell["source"] = _lines(new) if isinstance(src, list) else new
+        set_cell_text(cell, new)
         changed += 1
     return changed
 
 
-def notebooks(paths: list[Path]) -> list[Path]:
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found += [p for p in path.rglob("*.ipynb") if not _SKIP.intersection(p.relative_to(path).parts)]
-        else:
-            found.append(path)
-    return sorted(found)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="+", type=Path, help="notebooks, or folders to search for them")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
-    args = parser.parse_args(argv)
-    pending = 0
-    for path in notebooks(args.paths):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            n = convert_notebook(nb)
-        except ConvertError as error:
-            print(f"{path}: {error}", file=sys.stderr)
-            return 2
-        if not n:
-            continue
-        pending += 1
-        print(f"{path}: {n} cell{'s' if n != 1 else ''} {'to convert' if args.check else 'converted'}")
-        if not args.check:
-            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 1 if args.check and pending else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(None, __doc__, convert_notebook, (ConvertError,)))
