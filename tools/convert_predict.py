@@ -7,25 +7,7 @@ The earlier format, a ``{predict}`` directive (book/_ext/predict.py), showed eve
 Colab, plain Jupyter and JupyterLab: each option followed by its feedback, the ``{correct}``
 marker, ``:answer:`` and the explanation. The new format (CONTRIBUTING.md, "Predict-then-reveal
 questions") is a colon-fenced admonition of class ``predict`` that shows the question and the
-options, and folds the answer in ``<details>``::
-
-    :::{admonition} What happens to the decision line when you increase $b$?
-    :class: predict
-    :label: predict-neuron-bias
-
-    1. It rotates.
-    2. It moves parallel to itself.
-
-    <details>
-    <summary>Check your prediction (click to show)</summary>
-
-    **Answer: 2**
-
-    1. Not quite: the direction of the line depends only on $w$.
-    2. Yes: ...
-
-    </details>
-    :::
+options, and folds the answer in ``<details>``; ``book/_ext/predict.py`` shows and describes it.
 
 Each option keeps its first paragraph (without ``{correct}``) in sight; its feedback becomes
 item k of the feedback list, word for word; ``{correct}`` becomes the ``Answer:`` line. A number
