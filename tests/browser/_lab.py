@@ -273,6 +273,21 @@ def statements(page) -> list[dict]:
     )
 
 
+def check_statements(page, labels: list[str]) -> None:
+    """The exercise statements are titled, numbered boxes in ``labels``' order, their math typeset,
+    and every solution's ``<summary>`` is drawn (one per label)."""
+    page.wait_for_function("n => document.querySelectorAll('aside.myst-exercise').length >= n", arg=len(labels))
+    boxes = statements(page)
+    assert [b["id"] for b in boxes] == labels
+    for n, box in enumerate(boxes, start=1):
+        assert box["title"].startswith(f"Exercise {n} ("), box
+        assert not box["raw"], f"raw MyST or TeX in {box}"
+    assert sum(b["math"] for b in boxes) >= 2, boxes
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-MarkdownCell details > summary').length >= n", arg=len(labels)
+    )
+
+
 def solutions_on_screen(page, lines: list[str]) -> list[str]:
     """The solution ``lines`` that a learner can see right now (in rendered cells, not editors)."""
     return page.evaluate(

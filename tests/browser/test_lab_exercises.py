@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from _browser import CONTRAST_JS, SHOTS
-from _lab import Exercises, open_notebook, run_all, set_theme, solutions_on_screen, statements
+from _lab import Exercises, check_statements, open_notebook, run_all, set_theme, solutions_on_screen, statements
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "book" / "neuron" / "neuron.ipynb"
@@ -100,18 +100,9 @@ def test_a_chapter_in_jupyterlab(browser, lab_server):
     try:
         # the statements: titled, numbered boxes with typeset math
         page.locator("aside.myst-exercise").first.wait_for()
-        page.wait_for_function("n => document.querySelectorAll('aside.myst-exercise').length >= n", arg=len(LABELS))
-        boxes = statements(page)
-        assert [b["id"] for b in boxes] == LABELS
-        for n, box in enumerate(boxes, start=1):
-            assert box["title"].startswith(f"Exercise {n} ("), box
-            assert not box["raw"], f"raw MyST or TeX in {box}"
-        assert sum(b["math"] for b in boxes) >= 2, boxes
+        check_statements(page, LABELS)
 
         # the solutions: folded on opening, after Run All, after Shift+Enter
-        page.wait_for_function(
-            "n => document.querySelectorAll('.jp-MarkdownCell details > summary').length >= n", arg=len(LABELS)
-        )
         assert not solutions_on_screen(page, SOLUTION_LINES)
         run_all(page, len(LABELS))
         assert page.locator(".jp-MarkdownCell details[open]").count() == 0

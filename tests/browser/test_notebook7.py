@@ -26,6 +26,7 @@ from _lab import (
     PG,
     WIDGET_CELLS,
     Exercises,
+    check_statements,
     fit_with_dashboard,
     open_notebook,
     play_and_pause,
@@ -71,18 +72,9 @@ def test_a_chapter_and_the_learners_library_in_notebook7(browser, lab_server):
         assert page.locator("#main-panel").count() == 1 and page.locator("#jp-main-statusbar").count() == 0
 
         # the statements: titled, numbered boxes with typeset math
-        page.wait_for_function("n => document.querySelectorAll('aside.myst-exercise').length >= n", arg=len(LABELS))
-        boxes = statements(page)
-        assert [b["id"] for b in boxes] == LABELS
-        for n, box in enumerate(boxes, start=1):
-            assert box["title"].startswith(f"Exercise {n} ("), box
-            assert not box["raw"], f"raw MyST or TeX in {box}"
-        assert sum(b["math"] for b in boxes) >= 2, boxes
+        check_statements(page, LABELS)
 
         # the solutions: folded on opening and after Run All; a click on a summary opens one
-        page.wait_for_function(
-            "n => document.querySelectorAll('.jp-MarkdownCell details > summary').length >= n", arg=len(LABELS)
-        )
         assert page.locator(".jp-MarkdownCell details[open]").count() == 0
         assert not solutions_on_screen(page, SOLUTION_LINES)
         run_all(page, len(LABELS))
