@@ -99,7 +99,6 @@ def test_a_chapter_in_jupyterlab(browser, lab_server):
     context, page = open_notebook(browser, lab_server, CHAPTER.name)
     try:
         # the statements: titled, numbered boxes with typeset math
-        page.locator("aside.myst-exercise").first.wait_for()
         check_statements(page, LABELS)
 
         # the solutions: folded on opening, after Run All, after Shift+Enter
